@@ -1,0 +1,5 @@
+"""Entry point for ``python -m brief``."""
+
+from brief.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,179 @@
+"""brief.yaml -> Config, with every mistake reported as ``brief.yaml:line: message``."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from brief.errors import ConfigError, Diagnostic, error
+from brief.yaml_loader import Loaded, YamlError, load_yaml
+
+CONFIG_NAME = "brief.yaml"
+_LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """The settings of one briefing site. Each attribute is a key of brief.yaml."""
+
+    root: Path
+    """The project folder (not a key: where brief.yaml is, or --root)."""
+    title: str = "Briefing"
+    """The site's name, shown in every page header and <title>."""
+    description: str = ""
+    """One sentence about the site, used on the home page and in meta tags."""
+    base_url: str = "/"
+    """Where the site is published, e.g. https://user.github.io/briefing/; links use its path."""
+    language: str = "en"
+    """The language of the site as a BCP 47 tag (en, en-GB, ru)."""
+    timezone: str = "UTC"
+    """An IANA time zone name; dates without a zone are read in it and shown in it."""
+    content_dir: str = "content"
+    """The folder of articles, relative to the project."""
+    templates_dir: str = "templates"
+    """A folder of templates overriding the default theme file by file."""
+    output_dir: str = "site"
+    """Where the built site is written; brief replaces this folder as a whole."""
+    home_articles: int = 30
+    """How many of the latest articles the home page lists."""
+
+    @property
+    def base_path(self) -> str:
+        """The path part of base_url, always starting and ending with '/'."""
+        path = urlsplit(self.base_url).path or "/"
+        return path if path.endswith("/") else path + "/"
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def content_path(self) -> Path:
+        return self.root / self.content_dir
+
+    @property
+    def templates_path(self) -> Path:
+        return self.root / self.templates_dir
+
+    @property
+    def output_path(self) -> Path:
+        return self.root / self.output_dir
+
+
+_KEYS = [f.name for f in fields(Config) if f.name != "root"]
+_STRING_KEYS = {f.name for f in fields(Config) if f.type == "str"}
+
+
+def load_config(root: Path, overrides: dict[str, Any] | None = None) -> Config:
+    """Read ``root/brief.yaml`` (optional) and apply command-line overrides."""
+    path = root / CONFIG_NAME
+    values: dict[str, Any] = {}
+    if path.is_file():
+        loaded = _read(path, CONFIG_NAME)
+        values = _check_keys(loaded)
+    config = Config(root=root, **values, **(overrides or {}))
+    problems = _validate(config, loaded.lines if path.is_file() else {}, overrides or {})
+    if problems:
+        raise ConfigError(tuple(problems))
+    return replace(config, base_url=_with_slash(config.base_url))
+
+
+def _read(path: Path, name: str) -> Loaded:
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            error(name, None, "encoding", f"not UTF-8 (byte {exc.start})", "save it as UTF-8")
+        ) from None
+    except OSError as exc:
+        raise ConfigError(error(name, None, "read", exc.strerror or str(exc))) from None
+    try:
+        loaded = load_yaml(text.replace("\r\n", "\n"), name)
+    except YamlError as exc:
+        raise ConfigError(exc.diagnostic) from None
+    if loaded.value is not None and not isinstance(loaded.value, dict):
+        raise ConfigError(error(name, 1, "config", "must be a mapping of keys to values"))
+    return loaded
+
+
+def _check_keys(loaded: Loaded) -> dict[str, Any]:
+    values: dict[str, Any] = dict(loaded.value or {})
+    problems: list[Diagnostic] = []
+    for key, value in values.items():
+        line = loaded.line(key)
+        if key not in _KEYS:
+            close = difflib.get_close_matches(key, _KEYS, n=1)
+            hint = f"did you mean {close[0]!r}?" if close else "known keys: " + ", ".join(_KEYS)
+            problems.append(error(CONFIG_NAME, line, "config", f"unknown key {key!r}", hint))
+        elif key in _STRING_KEYS and not isinstance(value, str):
+            problems.append(
+                error(CONFIG_NAME, line, "config", f"{key} must be text", "quote the value")
+            )
+        elif key == "home_articles":
+            if not (isinstance(value, str) and value.isdigit() and int(value) > 0):
+                problems.append(
+                    error(
+                        CONFIG_NAME, line, "config", "home_articles must be a whole number above 0"
+                    )
+                )
+            else:
+                values[key] = int(value)
+    if problems:
+        raise ConfigError(tuple(problems))
+    return values
+
+
+def _validate(config: Config, lines: dict[Any, int], overrides: dict[str, Any]) -> list[Diagnostic]:
+    def at(key: str) -> tuple[str, int | None]:
+        if key in overrides:
+            return (f"--{key.replace('_', '-').removesuffix('-dir')}", None)
+        return (CONFIG_NAME, lines.get((key,)))
+
+    problems: list[Diagnostic] = []
+    url = urlsplit(config.base_url)
+    absolute = url.scheme in ("http", "https") and bool(url.netloc)
+    if not (absolute or (not url.scheme and not url.netloc and config.base_url.startswith("/"))):
+        problems.append(
+            error(
+                *at("base_url"),
+                "config",
+                f"base_url {config.base_url!r} is not a URL",
+                "use https://user.github.io/briefing/ or a path such as /",
+            )
+        )
+    elif url.query or url.fragment:
+        problems.append(error(*at("base_url"), "config", "base_url must not have ? or #"))
+    if not _LANGUAGE.match(config.language):
+        problems.append(
+            error(
+                *at("language"),
+                "config",
+                f"language {config.language!r} is not a language tag",
+                "use a BCP 47 tag such as en or en-GB",
+            )
+        )
+    try:
+        ZoneInfo(config.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        problems.append(
+            error(
+                *at("timezone"),
+                "config",
+                f"unknown timezone {config.timezone!r}",
+                "use an IANA name such as UTC or Europe/Moscow",
+            )
+        )
+    for key in ("content_dir", "templates_dir", "output_dir"):
+        value = getattr(config, key)
+        if not value.strip():
+            problems.append(error(*at(key), "config", f"{key} must not be empty"))
+    return problems
+
+
+def _with_slash(url: str) -> str:
+    return url if url.endswith("/") else url + "/"

@@ -1,0 +1,80 @@
+"""Problems a user can fix, as values (Diagnostic) and as exceptions (BriefError).
+
+The tree::
+
+    BriefError                 carries one or more Diagnostics
+    ├── ConfigError            brief.yaml, topics.yaml, data files, CLI options  -> exit 2
+    ├── ContentError           files under content/, templates, duplicate slugs  -> exit 1
+    └── OutputError            an output folder brief must not touch           -> exit 2
+
+Anything else that escapes is a bug in brief and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """One message about one place: ``path:line: message (hint)``."""
+
+    path: str
+    line: int | None
+    code: str
+    message: str
+    hint: str = ""
+    severity: Severity = "error"
+    column: int | None = None
+
+    def format(self) -> str:
+        where = self.path
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        kind = "warning: " if self.severity == "warning" else ""
+        text = f"{where}: {kind}{self.code}: {self.message}"
+        if self.hint:
+            text += f" ({self.hint})"
+        return text
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.path, self.line or 0, self.column or 0, self.message)
+
+
+def error(
+    path: str, line: int | None, code: str, message: str, hint: str = "", column: int | None = None
+) -> Diagnostic:
+    return Diagnostic(path, line, code, message, hint, "error", column)
+
+
+def warning(path: str, line: int | None, code: str, message: str, hint: str = "") -> Diagnostic:
+    return Diagnostic(path, line, code, message, hint, "warning")
+
+
+class BriefError(Exception):
+    """A problem the user can fix; holds every Diagnostic found before giving up."""
+
+    def __init__(self, diagnostics: Diagnostic | tuple[Diagnostic, ...]) -> None:
+        if isinstance(diagnostics, Diagnostic):
+            diagnostics = (diagnostics,)
+        self.diagnostics: tuple[Diagnostic, ...] = tuple(
+            sorted(diagnostics, key=Diagnostic.sort_key)
+        )
+        super().__init__("\n".join(d.format() for d in self.diagnostics))
+
+
+class ConfigError(BriefError):
+    """The configuration, a data file or a command-line option is wrong."""
+
+
+class ContentError(BriefError):
+    """One or more content files or templates cannot be turned into pages."""
+
+
+class OutputError(BriefError):
+    """The output folder is one brief must not write to or delete."""

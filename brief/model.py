@@ -1,0 +1,220 @@
+"""The vocabulary of brief: the immutable values each pipeline stage hands to the next.
+
+content/** -discover-> SourceFile -parse-> Document -normalize-> Article -tag-> Article
+    -assemble-> Site -plan-> Page -render-> OutputFile -write-> site/** + BuildReport
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from brief.errors import Diagnostic
+
+Format = Literal["txt", "md"]
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """A content file as read from disk; ``path`` is project-relative, POSIX style."""
+
+    path: str
+    data: bytes
+    digest: str
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A decoded file split into front matter and body, with line numbers for both."""
+
+    source: SourceFile
+    format: Format
+    front_matter: Mapping[str, object]
+    field_lines: Mapping[str, int]
+    body: str
+    body_line: int
+    warnings: tuple[Diagnostic, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Dateline:
+    """The opening of a wire dispatch: ``WASHINGTON, June 8. /TASS/.``."""
+
+    text: str
+    place: str
+    date_text: str
+    agency: str
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """One paragraph of clean body text and the source line it starts on."""
+
+    text: str
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Provenance:
+    """Where an inferred field's value came from, e.g. ("year", "folder 2021/")."""
+
+    field: str
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class DeclaredTopic:
+    """A topic named in front matter, with the line that named it."""
+
+    name: str
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """Why a topic was given: a phrase that matched, how often, and where first."""
+
+    phrase: str
+    count: int
+    first_line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Topic:
+    """A topic of the taxonomy in topics.yaml."""
+
+    name: str
+    slug: str
+    description: str
+    match: tuple[str, ...]
+    exclude: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TopicTag:
+    """A topic given to an article, with the evidence for it."""
+
+    topic: Topic
+    evidence: tuple[Evidence, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One clean article. ``topics`` is empty until the tag stage, which only adds to it."""
+
+    slug: str
+    title: str
+    title_line: int
+    published: datetime
+    dateline: Dateline | None
+    source_name: str
+    source_url: str
+    paragraphs: tuple[Paragraph, ...]
+    body_html: str
+    summary: str
+    word_count: int
+    reading_minutes: int
+    draft: bool
+    declared_topics: tuple[DeclaredTopic, ...]
+    provenance: tuple[Provenance, ...]
+    warnings: tuple[Diagnostic, ...]
+    source_path: str
+    digest: str
+    topics: tuple[TopicTag, ...] = ()
+
+    @property
+    def url(self) -> str:
+        return f"articles/{self.slug}/"
+
+    @property
+    def agency(self) -> str:
+        return self.dateline.agency if self.dateline else self.source_name
+
+    def origin(self, field: str) -> str:
+        """Where ``field`` came from, or "" when it was given as is."""
+        return next((p.source for p in self.provenance if p.field == field), "")
+
+
+@dataclass(frozen=True, slots=True)
+class TopicIndex:
+    """A topic with its articles, newest first."""
+
+    topic: Topic
+    articles: tuple[Article, ...]
+
+    @property
+    def url(self) -> str:
+        return f"topics/{self.topic.slug}/"
+
+
+@dataclass(frozen=True, slots=True)
+class MonthIndex:
+    """The articles of one calendar month, newest first."""
+
+    year: int
+    month: int
+    articles: tuple[Article, ...]
+
+    @property
+    def url(self) -> str:
+        return f"archive/{self.year:04d}/{self.month:02d}/"
+
+    @property
+    def label(self) -> str:
+        return datetime(self.year, self.month, 1).strftime("%B %Y")
+
+
+@dataclass(frozen=True, slots=True)
+class SiteInfo:
+    """The site-wide values templates see."""
+
+    title: str
+    description: str
+    base_url: str
+    base_path: str
+    language: str
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """Every article newest first, plus the indexes the pages need, built once."""
+
+    info: SiteInfo
+    articles: tuple[Article, ...]
+    topics: tuple[TopicIndex, ...]
+    months: tuple[MonthIndex, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """A page to render: its URL (relative to the site root), template and context."""
+
+    url: str
+    template: str
+    context: Mapping[str, object]
+
+    @property
+    def path(self) -> str:
+        return self.url + "index.html" if self.url == "" or self.url.endswith("/") else self.url
+
+
+@dataclass(frozen=True, slots=True)
+class OutputFile:
+    """Bytes to write at a path relative to the output folder."""
+
+    path: str
+    data: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class BuildReport:
+    """What a build did."""
+
+    articles: int
+    pages: int
+    files: int
+    warnings: tuple[Diagnostic, ...]
+    seconds: float
+    output: str

@@ -1,0 +1,1 @@
+"""Knowledge about wire copy that the normalize stage uses: datelines, dates, boilerplate."""

@@ -1,0 +1,159 @@
+"""brief/data/*.yaml plus a project's files of the same name -> Knowledge for normalize."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from brief.errors import ConfigError, Diagnostic, error
+from brief.yaml_loader import Loaded, YamlError, load_yaml
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+
+
+@dataclass(frozen=True, slots=True)
+class BoilerplateRule:
+    """A paragraph pattern to drop; ``id`` goes into provenance."""
+
+    id: str
+    pattern: re.Pattern[str]
+
+
+@dataclass(frozen=True, slots=True)
+class Agency:
+    """A news agency as datelines name it."""
+
+    name: str
+    aliases: tuple[str, ...]
+    timezone: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class Knowledge:
+    """What normalize knows about wire copy, from YAML, not code."""
+
+    boilerplate: tuple[BoilerplateRule, ...]
+    agencies: tuple[Agency, ...]
+    abbreviations: frozenset[str]
+    fingerprint: str
+
+    def agency(self, spelled: str) -> Agency | None:
+        key = spelled.strip().casefold()
+        return next((a for a in self.agencies if key in (s.casefold() for s in a.aliases)), None)
+
+
+def load_knowledge(root: Path) -> Knowledge:
+    """Bundled data files, extended by ``root/boilerplate.yaml`` and ``root/agencies.yaml``."""
+    digest = hashlib.sha256()
+    rules: list[BoilerplateRule] = []
+    agencies: list[Agency] = []
+    abbreviations: set[str] = set()
+    problems: list[Diagnostic] = []
+    for folder, label in ((DATA, "brief/data/"), (root, "")):
+        for name in ("boilerplate.yaml", "agencies.yaml", "abbreviations.yaml"):
+            path = folder / name
+            if not path.is_file():
+                continue
+            data = path.read_bytes()
+            digest.update(name.encode() + b"\0" + data)
+            loaded = _load(data, label + name)
+            if name == "boilerplate.yaml":
+                found_rules, bad = _rules(loaded, label + name)
+                rules.extend(found_rules)
+            elif name == "agencies.yaml":
+                found_agencies, bad = _agencies(loaded, label + name)
+                agencies.extend(found_agencies)
+            else:
+                words, bad = _words(loaded, label + name)
+                abbreviations.update(words)
+            problems.extend(bad)
+    if problems:
+        raise ConfigError(tuple(problems))
+    return Knowledge(tuple(rules), tuple(agencies), frozenset(abbreviations), digest.hexdigest())
+
+
+def _load(data: bytes, name: str) -> Loaded:
+    try:
+        loaded = load_yaml(data.decode("utf-8-sig").replace("\r\n", "\n"), name)
+    except UnicodeDecodeError as exc:
+        raise ConfigError(error(name, None, "encoding", f"not UTF-8 (byte {exc.start})")) from None
+    except YamlError as exc:
+        raise ConfigError(exc.diagnostic) from None
+    if not isinstance(loaded.value, list):
+        raise ConfigError(error(name, 1, "data", "must be a list of entries"))
+    return loaded
+
+
+def _entries(
+    loaded: Loaded, name: str, keys: tuple[str, ...]
+) -> tuple[list[tuple[int, dict[str, Any]]], list[Diagnostic]]:
+    good: list[tuple[int, dict[str, Any]]] = []
+    bad: list[Diagnostic] = []
+    for index, entry in enumerate(loaded.value):
+        line = loaded.line(index)
+        if not isinstance(entry, dict):
+            bad.append(error(name, line, "data", "each entry must be a mapping"))
+            continue
+        missing = [k for k in keys if not entry.get(k)]
+        unknown = sorted(set(entry) - set(keys) - {"aliases", "timezone", "url"})
+        if missing or unknown:
+            what = f"missing {', '.join(missing)}" if missing else f"unknown key {unknown[0]!r}"
+            bad.append(error(name, line, "data", what, f"an entry has: {', '.join(keys)}"))
+            continue
+        good.append((index, entry))
+    return good, bad
+
+
+def _rules(loaded: Loaded, name: str) -> tuple[list[BoilerplateRule], list[Diagnostic]]:
+    entries, bad = _entries(loaded, name, ("id", "pattern"))
+    rules = []
+    for index, entry in entries:
+        try:
+            rules.append(BoilerplateRule(str(entry["id"]), re.compile(str(entry["pattern"]), re.I)))
+        except re.error as exc:
+            bad.append(
+                error(
+                    name,
+                    loaded.line(index, "pattern"),
+                    "data",
+                    f"bad pattern: {exc.msg}",
+                    "it is a Python regular expression",
+                )
+            )
+    return rules, bad
+
+
+def _agencies(loaded: Loaded, name: str) -> tuple[list[Agency], list[Diagnostic]]:
+    entries, bad = _entries(loaded, name, ("name",))
+    agencies = []
+    for index, entry in entries:
+        aliases = entry.get("aliases") or []
+        if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+            bad.append(
+                error(name, loaded.line(index, "aliases"), "data", "aliases must be a list of text")
+            )
+            continue
+        agencies.append(
+            Agency(
+                str(entry["name"]),
+                (str(entry["name"]), *aliases),
+                str(entry.get("timezone") or "UTC"),
+                str(entry.get("url") or ""),
+            )
+        )
+    return agencies, bad
+
+
+def _words(loaded: Loaded, name: str) -> tuple[list[str], list[Diagnostic]]:
+    words: list[str] = []
+    bad: list[Diagnostic] = []
+    for index, word in enumerate(loaded.value):
+        if isinstance(word, str) and word.strip():
+            words.append(word.strip().rstrip(".").casefold())
+        else:
+            bad.append(error(name, loaded.line(index), "data", "each entry must be a word"))
+    return words, bad

@@ -1,0 +1,94 @@
+"""content/ folder -> SourceFiles in sorted order, plus warnings for what was skipped."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+from brief.config import Config
+from brief.errors import Diagnostic, error, warning
+from brief.model import SourceFile
+
+FORMATS = {".txt": "txt", ".md": "md", ".markdown": "md"}
+
+
+def discover(config: Config) -> tuple[tuple[SourceFile, ...], tuple[Diagnostic, ...]]:
+    """Read every content file under the content folder, recursively, sorted by path."""
+    root = config.root.resolve()
+    content = config.content_path
+    if not content.is_dir():
+        return (), (
+            error(
+                config.content_dir,
+                None,
+                "content",
+                "the content folder does not exist",
+                f"create {config.content_dir}/ and put articles in it",
+            ),
+        )
+    files: list[SourceFile] = []
+    problems: list[Diagnostic] = []
+    for path in sorted(_walk(content), key=lambda p: p.as_posix()):
+        rel = path.relative_to(config.root).as_posix()
+        if _is_ignored(path.name):
+            continue
+        if path.suffix.lower() not in FORMATS:
+            problems.append(
+                warning(
+                    rel,
+                    None,
+                    "skipped",
+                    f"unsupported file type {path.suffix!r}",
+                    "brief reads .txt and .md files",
+                )
+            )
+            continue
+        if path.is_symlink() and not _inside(path.resolve(), root):
+            problems.append(
+                error(
+                    rel,
+                    None,
+                    "symlink",
+                    "links to a file outside the project",
+                    "copy the file into content/ instead",
+                )
+            )
+            continue
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            problems.append(
+                error(
+                    rel,
+                    None,
+                    "read",
+                    f"cannot read: {exc.strerror or exc}",
+                    "check the file's permissions",
+                )
+            )
+            continue
+        files.append(SourceFile(rel, data, hashlib.sha256(data).hexdigest()))
+    return tuple(files), tuple(problems)
+
+
+def _walk(folder: Path) -> list[Path]:
+    found: list[Path] = []
+    # Symlinked folders are not followed: that rules out loops and escapes in one go.
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        found.extend(Path(dirpath) / name for name in filenames)
+    return found
+
+
+def _is_ignored(name: str) -> bool:
+    """Hidden files and the droppings of editors: never content."""
+    return (
+        name.startswith((".", "#", "~"))
+        or name.endswith(("~", ".swp", ".swo", ".swx", ".tmp", ".bak"))
+        or name in ("Thumbs.db", "desktop.ini")
+    )
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents

@@ -1,0 +1,116 @@
+"""OutputFiles -> the output folder, written beside it and swapped in whole.
+
+A failed or killed build leaves the previous site as it was. brief deletes nothing but its
+own output folder (recognized by its marker file) and its own staging folders.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import shutil
+from collections.abc import Iterable
+from pathlib import Path
+
+from brief.config import Config
+from brief.errors import OutputError, error
+from brief.model import OutputFile
+
+MARKER = ".brief-output"
+_MARKER_TEXT = b"This folder is written by brief and replaced whole on every build.\n"
+_RENAME_EXCHANGE = 2
+
+
+def check_output(config: Config) -> Path:
+    """The resolved output folder, or OutputError when brief must not replace it."""
+    root = config.root.resolve()
+    output = (config.root / config.output_dir).resolve()
+    where = "--output / output_dir"
+    sources = {(root / config.content_dir).resolve(), (root / config.templates_dir).resolve()}
+    if root not in output.parents:
+        return _refuse(
+            where,
+            f"{output} is not inside the project {root}",
+            "brief writes only inside the project; use a folder such as site",
+        )
+    if any(output == s or output in s.parents or s in output.parents for s in sources):
+        return _refuse(
+            where,
+            f"{config.output_dir!r} overlaps the content or templates folder",
+            "use a folder of its own, such as site",
+        )
+    if (config.root / config.output_dir).is_symlink():
+        return _refuse(where, f"{config.output_dir!r} is a symbolic link", "use a real folder")
+    if output.exists():
+        if not output.is_dir():
+            return _refuse(
+                where, f"{config.output_dir!r} is a file", "move it away or pick another name"
+            )
+        if any(output.iterdir()) and not (output / MARKER).is_file():
+            return _refuse(
+                where,
+                f"{config.output_dir!r} holds files brief did not write",
+                "empty or remove it yourself, or pick another output folder",
+            )
+    return output
+
+
+def write(files: Iterable[OutputFile], output: Path) -> int:
+    """Write ``files`` into a staging folder and swap it with ``output``; return the count."""
+    staging = output.with_name(f".{output.name}.brief-staging")
+    _clear_leftovers(output)
+    staging.mkdir()
+    count = 0
+    made: set[Path] = {staging}
+    for file in files:
+        target = staging / file.path
+        if staging not in target.resolve().parents:
+            raise OutputError(
+                error(file.path, None, "output", "page path leaves the output folder")
+            )
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        target.write_bytes(file.data)
+        count += 1
+    (staging / MARKER).write_bytes(_MARKER_TEXT)
+    _swap(staging, output)
+    return count
+
+
+def _swap(staging: Path, output: Path) -> None:
+    if output.exists() and _exchange(staging, output):
+        shutil.rmtree(staging)
+        return
+    old = output.with_name(f".{output.name}.brief-old")
+    if output.exists():
+        os.rename(output, old)
+    os.rename(staging, output)
+    if old.exists():
+        shutil.rmtree(old)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two folders in one step (Linux renameat2); False where the system cannot."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd = -100
+    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE)
+    return bool(result == 0)
+
+
+def _clear_leftovers(output: Path) -> None:
+    """Staging from a killed build goes; an old site left mid-swap comes back first."""
+    old = output.with_name(f".{output.name}.brief-old")
+    if old.is_dir() and not output.exists() and (old / MARKER).is_file():
+        os.rename(old, output)
+    for leftover in (old, output.with_name(f".{output.name}.brief-staging")):
+        if leftover.is_dir() and not leftover.is_symlink():
+            shutil.rmtree(leftover)
+
+
+def _refuse(where: str, message: str, hint: str) -> Path:
+    raise OutputError(error(where, None, "output", message, hint))

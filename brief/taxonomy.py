@@ -1,0 +1,136 @@
+"""topics.yaml -> Topics, each with the phrases that give it; mistakes reported with their line."""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+
+from brief.errors import ConfigError, Diagnostic, error
+from brief.model import Topic
+from brief.slugs import slugify
+from brief.yaml_loader import Loaded, YamlError, load_yaml
+
+TOPICS_NAME = "topics.yaml"
+_KEYS = ("name", "slug", "description", "match", "exclude")
+
+
+def load_topics(root: Path) -> tuple[tuple[Topic, ...], bytes]:
+    """The taxonomy in ``root/topics.yaml`` (none if the file is absent) and its raw bytes."""
+    path = root / TOPICS_NAME
+    if not path.is_file():
+        return (), b""
+    data = path.read_bytes()
+    try:
+        loaded = load_yaml(data.decode("utf-8-sig").replace("\r\n", "\n"), TOPICS_NAME)
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            error(
+                TOPICS_NAME, None, "encoding", f"not UTF-8 (byte {exc.start})", "save it as UTF-8"
+            )
+        ) from None
+    except YamlError as exc:
+        raise ConfigError(exc.diagnostic) from None
+    if loaded.value is None:
+        return (), data
+    if not isinstance(loaded.value, list):
+        raise ConfigError(
+            error(
+                TOPICS_NAME,
+                1,
+                "topics",
+                "must be a list of topics",
+                "start each topic with '- name: …'",
+            )
+        )
+    topics: list[Topic] = []
+    problems: list[Diagnostic] = []
+    for index in range(len(loaded.value)):
+        topic = _topic(loaded, index, problems)
+        if topic is None:
+            continue
+        clash = next((t for t in topics if t.slug == topic.slug), None)
+        if clash:
+            problems.append(
+                error(
+                    TOPICS_NAME,
+                    loaded.line(index),
+                    "topics",
+                    f"{topic.name!r} has the same slug as {clash.name!r}",
+                    "give one of them another name or slug",
+                )
+            )
+            continue
+        topics.append(topic)
+    if problems:
+        raise ConfigError(tuple(problems))
+    return tuple(topics), data
+
+
+def _topic(loaded: Loaded, index: int, problems: list[Diagnostic]) -> Topic | None:
+    entry = loaded.value[index]
+    line = loaded.line(index)
+    if not isinstance(entry, dict):
+        problems.append(
+            error(
+                TOPICS_NAME,
+                line,
+                "topics",
+                "a topic must be a mapping",
+                "write '- name: Arms control' and its keys below it",
+            )
+        )
+        return None
+    bad = len(problems)
+    for key in entry:
+        if key not in _KEYS:
+            close = difflib.get_close_matches(key, _KEYS, n=1)
+            hint = f"did you mean {close[0]!r}?" if close else "known keys: " + ", ".join(_KEYS)
+            problems.append(
+                error(TOPICS_NAME, loaded.line(index, key), "topics", f"unknown key {key!r}", hint)
+            )
+    name = entry.get("name")
+    if not isinstance(name, str) or not name.strip():
+        problems.append(error(TOPICS_NAME, line, "topics", "a topic needs a name"))
+        return None
+    for key in ("slug", "description"):
+        if key in entry and not isinstance(entry[key], str):
+            problems.append(
+                error(
+                    TOPICS_NAME,
+                    loaded.line(index, key),
+                    "topics",
+                    f"{key} of {name!r} must be text",
+                )
+            )
+    phrases: dict[str, tuple[str, ...]] = {}
+    for key in ("match", "exclude"):
+        value = entry.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            problems.append(
+                error(
+                    TOPICS_NAME,
+                    loaded.line(index, key) or line,
+                    "topics",
+                    f"{key} of {name!r} must be a list of phrases",
+                    f"write {key}: [New START, arms control]",
+                )
+            )
+            value = []
+        phrases[key] = tuple(" ".join(v.split()) for v in value)
+    slug = slugify(str(entry.get("slug") or name))
+    if not slug:
+        problems.append(
+            error(
+                TOPICS_NAME,
+                line,
+                "topics",
+                f"{name!r} gives an empty slug",
+                "add slug: with letters or digits",
+            )
+        )
+    if len(problems) > bad:
+        return None
+    match = phrases["match"]
+    if name.strip().casefold() not in (m.casefold() for m in match):
+        match = (name.strip(), *match)
+    return Topic(name.strip(), slug, str(entry.get("description") or ""), match, phrases["exclude"])
