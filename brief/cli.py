@@ -36,8 +36,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         warnings = len(exc.diagnostics) - errors
         if isinstance(exc, ContentError):
             print(
-                f"Build failed: {errors} errors, {warnings} warnings; {args.output_dir_label} "
-                "was left as it was.",
+                f"Build failed: {_plural(errors, 'error')}, {_plural(warnings, 'warning')}; "
+                f"{args.output_dir_label} was left as it was.",
                 file=sys.stderr,
             )
             return 1

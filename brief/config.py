@@ -72,12 +72,10 @@ _STRING_KEYS = {f.name for f in fields(Config) if f.type == "str"}
 def load_config(root: Path, overrides: dict[str, Any] | None = None) -> Config:
     """Read ``root/brief.yaml`` (optional) and apply command-line overrides."""
     path = root / CONFIG_NAME
-    values: dict[str, Any] = {}
-    if path.is_file():
-        loaded = _read(path, CONFIG_NAME)
-        values = _check_keys(loaded)
+    loaded = _read(path, CONFIG_NAME) if path.is_file() else Loaded({}, {})
+    values, problems = _check_keys(loaded)
     config = Config(root=root, **values, **(overrides or {}))
-    problems = _validate(config, loaded.lines if path.is_file() else {}, overrides or {})
+    problems += _validate(config, loaded.lines, overrides or {})
     if problems:
         raise ConfigError(tuple(problems))
     return replace(config, base_url=_with_slash(config.base_url))
@@ -101,10 +99,11 @@ def _read(path: Path, name: str) -> Loaded:
     return loaded
 
 
-def _check_keys(loaded: Loaded) -> dict[str, Any]:
-    values: dict[str, Any] = dict(loaded.value or {})
+def _check_keys(loaded: Loaded) -> tuple[dict[str, Any], list[Diagnostic]]:
+    """The known keys with usable values, and a problem for each of the others."""
+    values: dict[str, Any] = {}
     problems: list[Diagnostic] = []
-    for key, value in values.items():
+    for key, value in (loaded.value or {}).items():
         line = loaded.line(key)
         if key not in _KEYS:
             close = difflib.get_close_matches(key, _KEYS, n=1)
@@ -123,9 +122,9 @@ def _check_keys(loaded: Loaded) -> dict[str, Any]:
                 )
             else:
                 values[key] = int(value)
-    if problems:
-        raise ConfigError(tuple(problems))
-    return values
+        else:
+            values[key] = value
+    return values, problems
 
 
 def _validate(config: Config, lines: dict[Any, int], overrides: dict[str, Any]) -> list[Diagnostic]:

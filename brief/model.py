@@ -54,6 +54,7 @@ class Paragraph:
 
     text: str
     line: int
+    heading: bool = False
 
 
 @dataclass(frozen=True, slots=True)

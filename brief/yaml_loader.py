@@ -81,6 +81,17 @@ def load_yaml(text: str, path: str, first_line: int = 1) -> Loaded:
         raise YamlError(
             error(path, line, "yaml", problem, "check the YAML syntax", column)
         ) from None
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + first_line
+        raise YamlError(
+            error(
+                path,
+                line,
+                "yaml",
+                f"character U+{exc.character:04X} is not allowed in YAML",
+                "remove it",
+            )
+        ) from None
     except yaml.YAMLError as exc:
         raise YamlError(error(path, first_line, "yaml", str(exc))) from None
     except RecursionError:

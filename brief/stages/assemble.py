@@ -18,11 +18,10 @@ def assemble(articles: Iterable[Article], topics: tuple[Topic, ...], config: Con
         )
         for topic in topics
     )
-    zone = config.zone
 
     def month_of(article: Article) -> tuple[int, int]:
-        local = article.published.astimezone(zone)
-        return (local.year, local.month)
+        # The day the article carries in its own offset, as shown on its page.
+        return (article.published.year, article.published.month)
 
     months = tuple(
         MonthIndex(year, month, tuple(group))

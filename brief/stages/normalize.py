@@ -90,7 +90,7 @@ def normalize(doc: Document, config: Config, knowledge: Knowledge) -> Article:
     if doc.format == "md":
         body_source = "\n\n".join(b.text for b in blocks)
         paragraphs = _markdown_paragraphs(body_source, blocks)
-        body_html = Markup(_MARKDOWN.render(body_source))
+        body_html = Markup(_render_markdown(body_source))
     else:
         paragraphs = tuple(Paragraph(_clean(b.text), b.line) for b in blocks)
         body_html = Markup(
@@ -199,6 +199,10 @@ def _blocks(body: str, first_line: int) -> list[_Block]:
 def _title(doc: Document, front: _Front, blocks: list[_Block], notes: _Notes) -> str | None:
     """From front matter, else the first line (wire copy) or first # heading (Markdown)."""
     if front.title is not None:
+        if doc.format == "md" and blocks:
+            heading = re.match(r"^#\s+(.+?)\s*#*\s*$", blocks[0].text)
+            if heading and _clean(heading.group(1)).casefold() == front.title.casefold():
+                blocks.pop(0)  # the title written twice: once is enough
         return front.title
     if "title" in doc.front_matter:
         return None  # already reported as a front-matter error
@@ -384,10 +388,11 @@ def _summary(
 ) -> str:
     if front.summary is not None:
         return front.summary
-    if not paragraphs:
+    lede = next((p for p in paragraphs if not p.heading), None)
+    if lede is None:
         return ""
-    notes.came_from("summary", f"lede sentence, line {paragraphs[0].line}")
-    return first_sentence(paragraphs[0].text, knowledge.abbreviations)
+    notes.came_from("summary", f"lede sentence, line {lede.line}")
+    return first_sentence(lede.text, knowledge.abbreviations)
 
 
 def _markdown_paragraphs(source: str, blocks: list[_Block]) -> tuple[Paragraph, ...]:
@@ -398,16 +403,28 @@ def _markdown_paragraphs(source: str, blocks: list[_Block]) -> tuple[Paragraph, 
         starts.append((line, block.line))
         line += block.text.count("\n") + 2
     paragraphs = []
-    for token in _MARKDOWN.parse(source):
+    tokens = _MARKDOWN.parse(source)
+    for index, token in enumerate(tokens):
         if token.type != "inline" or not token.map:
             continue
+        heading = index > 0 and tokens[index - 1].type == "heading_open"
         text = "".join(
             child.content for child in token.children or () if child.type in ("text", "code_inline")
         )
         origin = max((s for s in starts if s[0] <= token.map[0]), default=(0, blocks[0].line))
         if text.strip():
-            paragraphs.append(Paragraph(_clean(text), origin[1] + token.map[0] - origin[0]))
+            line = origin[1] + token.map[0] - origin[0]
+            paragraphs.append(Paragraph(_clean(text), line, heading))
     return tuple(paragraphs)
+
+
+def _render_markdown(source: str) -> str:
+    """HTML of a Markdown body; its headings go one level down, the page's title is the h1."""
+    tokens = _MARKDOWN.parse(source)
+    for token in tokens:
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = f"h{min(6, int(token.tag[1]) + 1)}"
+    return str(_MARKDOWN.renderer.render(tokens, _MARKDOWN.options, {}))
 
 
 def _clean(text: str) -> str:

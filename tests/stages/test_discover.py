@@ -1,0 +1,68 @@
+"""discover: the content folder -> SourceFiles, sorted, with skipped files reported."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from brief.config import Config
+from brief.stages.discover import discover
+
+
+def make(root: Path, names: list[str]) -> Config:
+    for name in names:
+        path = root / "content" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("x\n")
+    return Config(root=root)
+
+
+def test_files_are_found_recursively_in_sorted_order(tmp_path: Path) -> None:
+    config = make(tmp_path, ["b.txt", "2021/06/z.md", "a.txt", "2021/a.txt"])
+    files, problems = discover(config)
+    assert [f.path for f in files] == [
+        "content/2021/06/z.md",
+        "content/2021/a.txt",
+        "content/a.txt",
+        "content/b.txt",
+    ]
+    assert problems == ()
+
+
+def test_hidden_and_editor_temp_files_are_ignored_silently(tmp_path: Path) -> None:
+    config = make(
+        tmp_path, ["a.txt", ".a.txt.swp", "a.txt~", ".#a.txt", "#a.txt#", ".git/x.txt", "notes.swp"]
+    )
+    files, problems = discover(config)
+    assert [f.path for f in files] == ["content/a.txt"]
+    assert problems == ()
+
+
+def test_other_file_types_are_skipped_with_a_warning(tmp_path: Path) -> None:
+    config = make(tmp_path, ["a.docx"])
+    files, problems = discover(config)
+    assert files == ()
+    assert [p.format() for p in problems] == [
+        "content/a.docx: warning: skipped: unsupported file type '.docx' (brief reads .txt and .md files)"
+    ]
+
+
+def test_a_symlink_out_of_the_project_is_refused_and_a_loop_is_not_followed(tmp_path: Path) -> None:
+    outside = tmp_path / "outside.txt"
+    outside.write_text("secret\n")
+    project = tmp_path / "p"
+    config = make(project, ["a.txt"])
+    os.symlink(outside, project / "content" / "leak.txt")
+    os.symlink(project / "content", project / "content" / "loop")
+    files, problems = discover(config)
+    assert [f.path for f in files] == ["content/a.txt"]
+    assert [p.format() for p in problems] == [
+        "content/leak.txt: symlink: links to a file outside the project "
+        "(copy the file into content/ instead)"
+    ]
+
+
+def test_a_missing_content_folder_is_an_error(tmp_path: Path) -> None:
+    files, problems = discover(Config(root=tmp_path))
+    assert files == ()
+    assert problems[0].format().startswith("content: content: the content folder does not exist")

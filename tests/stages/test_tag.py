@@ -1,0 +1,69 @@
+"""tag: an Article and a taxonomy -> the article's topics with their evidence."""
+
+from __future__ import annotations
+
+from brief.model import Evidence, Topic
+from brief.stages.tag import tag
+
+from .helpers import article
+
+ARMS = Topic(
+    "Arms control", "arms-control", "", ("Arms control", "New START", "risk reduction"), ()
+)
+NRC = Topic("NATO-Russia Council", "nato-russia-council", "", ("NATO-Russia Council", "NRC"), ())
+TRADE = Topic("Trade", "trade", "", ("Trade", "tariffs"), ("trade union",))
+
+
+def tagged(text: str, *topics: Topic):  # type: ignore[no-untyped-def]
+    return tag(article("content/2021/a.txt", text), topics)
+
+
+def test_phrases_match_whole_words_in_any_case_and_evidence_counts_them() -> None:
+    a = tagged(
+        "Talks\n\nMOSCOW, June 1. /TASS/. ARMS CONTROL and arms control.\n\nNew START too.\n", ARMS
+    )
+    [t] = a.topics
+    assert t.topic is ARMS
+    assert t.evidence == (Evidence("Arms control", 2, 3), Evidence("New START", 1, 5))
+
+
+def test_a_phrase_inside_another_word_does_not_match() -> None:
+    a = tagged("T\n\nMOSCOW, June 1. /TASS/. The NRCX group and unarms controlled.\n", ARMS, NRC)
+    assert a.topics == ()
+
+
+def test_a_hyphen_in_a_phrase_matches_any_dash() -> None:
+    a = tagged("T\n\nMOSCOW, June 1. /TASS/. The NATO–Russia Council met.\n", NRC)
+    assert [t.topic.name for t in a.topics] == ["NATO-Russia Council"]
+
+
+def test_the_title_counts_with_its_line() -> None:
+    a = tagged("New START extended\n\nMOSCOW, June 1. /TASS/. Nothing else.\n", ARMS)
+    assert a.topics[0].evidence == (Evidence("New START", 1, 1),)
+
+
+def test_an_exclude_phrase_vetoes_the_match() -> None:
+    a = tagged("T\n\nMOSCOW, June 1. /TASS/. The trade union met about tariffs.\n", TRADE)
+    assert a.topics == ()
+
+
+def test_front_matter_topics_are_added_with_their_line_as_evidence() -> None:
+    a = tagged(
+        "---\ntopics: [Trade]\n---\nT\n\nMOSCOW, June 1. /TASS/. Arms control.\n", ARMS, TRADE
+    )
+    assert [t.topic.name for t in a.topics] == ["Arms control", "Trade"]
+    assert a.topics[1].evidence == (Evidence("front matter", 1, 2),)
+
+
+def test_an_unknown_front_matter_topic_is_a_warning_naming_file_and_line() -> None:
+    a = tagged("---\ntopics: [Cyber]\n---\nT\n\nMOSCOW, June 1. /TASS/. Body.\n", ARMS)
+    assert a.topics == ()
+    assert [w.format() for w in a.warnings] == [
+        "content/2021/a.txt:2: warning: topics: unknown topic 'Cyber' is ignored "
+        "(add it to topics.yaml or fix the spelling)"
+    ]
+
+
+def test_topics_keep_taxonomy_order() -> None:
+    a = tagged("T\n\nMOSCOW, June 1. /TASS/. NRC and arms control.\n", NRC, ARMS)
+    assert [t.topic.slug for t in a.topics] == ["nato-russia-council", "arms-control"]

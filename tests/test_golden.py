@@ -1,0 +1,47 @@
+"""A realistic site built and compared file by file with tests/golden/site/.
+
+When the output changes on purpose, run ``pytest tests/test_golden.py --update-golden`` and
+review the diff of tests/golden/site/ by eye before committing it.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from brief.build import build
+from brief.config import load_config
+
+GOLDEN = Path(__file__).resolve().parent / "golden"
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_the_golden_site_is_rebuilt_byte_for_byte(
+    tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(
+        GOLDEN / "project", project, ignore=shutil.ignore_patterns("site", ".brief-cache")
+    )
+    report = build(load_config(project))
+    assert report.articles == 4  # the draft is left out
+    built = files_of(project / "site")
+    expected_dir = GOLDEN / "site"
+    if request.config.getoption("--update-golden"):
+        shutil.rmtree(expected_dir, ignore_errors=True)
+        shutil.copytree(project / "site", expected_dir)
+    expected = files_of(expected_dir)
+    assert sorted(built) == sorted(expected)
+    for name, data in expected.items():
+        assert built[name].decode() == data.decode(), (
+            f"{name} differs from tests/golden/site/{name}"
+        )
