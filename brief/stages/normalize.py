@@ -84,8 +84,10 @@ def normalize(doc: Document, config: Config, knowledge: Knowledge) -> Article:
                 "add the story's paragraphs under the title",
             )
         )
+    if title is None or not blocks:
+        raise ContentError(tuple(notes.errors))  # nothing to date: the date error would be noise
     published = _published(doc, front, dateline, config, notes)
-    if notes.errors or title is None or published is None:
+    if notes.errors or published is None:
         raise ContentError(tuple(notes.errors))
     if doc.format == "md":
         body_source = "\n\n".join(b.text for b in blocks)
