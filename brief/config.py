@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, fields, replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -41,6 +42,9 @@ class Config:
     """Where the built site is written; brief replaces this folder as a whole."""
     home_articles: int = 30
     """How many of the latest articles the home page lists."""
+    reference_date: str = ""
+    """YYYY-MM-DD: a last resort for datelines without a year. The most recent such date not
+    after it is taken, with a warning. Empty: such a dateline is an error."""
 
     @property
     def base_path(self) -> str:
@@ -167,6 +171,18 @@ def _validate(config: Config, lines: dict[Any, int], overrides: dict[str, Any]) 
                 "use an IANA name such as UTC or Europe/Moscow",
             )
         )
+    if config.reference_date:
+        try:
+            date.fromisoformat(config.reference_date)
+        except ValueError:
+            problems.append(
+                error(
+                    *at("reference_date"),
+                    "config",
+                    f"reference_date {config.reference_date!r} is not a date",
+                    "write it as YYYY-MM-DD, e.g. 2021-12-31",
+                )
+            )
     for key in ("content_dir", "templates_dir", "output_dir"):
         value = getattr(config, key)
         if not value.strip():

@@ -49,6 +49,24 @@ class Dateline:
 
 
 @dataclass(frozen=True, slots=True)
+class Quote:
+    """Direct speech: the words, who said them ("" when unsure), and the paragraph index."""
+
+    text: str
+    speaker: str
+    paragraph: int
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A person, organization or treaty the article names; ``kind`` says which."""
+
+    name: str
+    kind: str
+    aliases_seen: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Paragraph:
     """One paragraph of clean body text and the source line it starts on."""
 
@@ -108,6 +126,8 @@ class Article:
     slug: str
     title: str
     title_line: int
+    kicker: str
+    attribution: str
     published: datetime
     dateline: Dateline | None
     source_name: str
@@ -115,6 +135,9 @@ class Article:
     paragraphs: tuple[Paragraph, ...]
     body_html: str
     summary: str
+    credits: tuple[str, ...]
+    quotes: tuple[Quote, ...]
+    mentions: tuple[Mention, ...]
     word_count: int
     reading_minutes: int
     draft: bool

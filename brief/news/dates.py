@@ -35,6 +35,7 @@ MONTH_PATTERN = (
 _DAY_MONTH_YEAR = re.compile(rf"^(\d{{1,2}}) ({MONTH_PATTERN}),? (\d{{4}})$", re.I)
 _MONTH_DAY_YEAR = re.compile(rf"^({MONTH_PATTERN}) (\d{{1,2}}),? (\d{{4}})$", re.I)
 _MONTH_DAY = re.compile(rf"^({MONTH_PATTERN}) (\d{{1,2}})(?:,? (\d{{4}}))?$", re.I)
+_DAY_MONTH = re.compile(rf"^(\d{{1,2}}) ({MONTH_PATTERN})(?:,? (\d{{4}}))?$", re.I)
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _FOLDER_YEAR = re.compile(r"^(?:19|20)\d\d$")
 _FILE_DATE = re.compile(r"^((?:19|20)\d\d)-(\d\d)-(\d\d)")
@@ -71,11 +72,17 @@ def parse_date(text: str, zone: ZoneInfo) -> datetime | None:
 
 def parse_month_day(text: str) -> tuple[int, int, int | None] | None:
     """'June 8' or 'Jan. 5, 2024' -> (month, day, year or None); None if not such a date."""
-    match = _MONTH_DAY.match(" ".join(text.split()))
-    if not match:
-        return None
+    text = " ".join(text.split())
+    match = _MONTH_DAY.match(text)
+    if match:
+        month, day = match.group(1), match.group(2)
+    else:
+        match = _DAY_MONTH.match(text)
+        if not match:
+            return None
+        day, month = match.group(1), match.group(2)
     year = int(match.group(3)) if match.group(3) else None
-    return month_number(match.group(1)), int(match.group(2)), year
+    return month_number(month), int(day), year
 
 
 def year_from_path(path: str) -> tuple[int, str] | None:

@@ -16,10 +16,11 @@ DATA = Path(__file__).resolve().parent.parent / "data"
 
 @dataclass(frozen=True, slots=True)
 class BoilerplateRule:
-    """A paragraph pattern to drop; ``id`` goes into provenance."""
+    """A paragraph pattern to drop (or move into ``field``); ``id`` goes into provenance."""
 
     id: str
     pattern: re.Pattern[str]
+    field: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +40,7 @@ class Knowledge:
     boilerplate: tuple[BoilerplateRule, ...]
     agencies: tuple[Agency, ...]
     abbreviations: frozenset[str]
+    kickers: tuple[str, ...]
     fingerprint: str
 
     def agency(self, spelled: str) -> Agency | None:
@@ -52,16 +54,20 @@ def load_knowledge(root: Path) -> Knowledge:
     rules: list[BoilerplateRule] = []
     agencies: list[Agency] = []
     abbreviations: set[str] = set()
+    kickers: list[str] = []
     problems: list[Diagnostic] = []
     for folder, label in ((DATA, "brief/data/"), (root, "")):
-        for name in ("boilerplate.yaml", "agencies.yaml", "abbreviations.yaml"):
+        for name in ("boilerplate.yaml", "agencies.yaml", "abbreviations.yaml", "titles.yaml"):
             path = folder / name
             if not path.is_file():
                 continue
             data = path.read_bytes()
             digest.update(name.encode() + b"\0" + data)
-            loaded = _load(data, label + name)
-            if name == "boilerplate.yaml":
+            loaded = _load(data, label + name, dict if name == "titles.yaml" else list)
+            if name == "titles.yaml":
+                found_kickers, bad = _kickers(loaded, label + name)
+                kickers.extend(found_kickers)
+            elif name == "boilerplate.yaml":
                 found_rules, bad = _rules(loaded, label + name)
                 rules.extend(found_rules)
             elif name == "agencies.yaml":
@@ -73,18 +79,25 @@ def load_knowledge(root: Path) -> Knowledge:
             problems.extend(bad)
     if problems:
         raise ConfigError(tuple(problems))
-    return Knowledge(tuple(rules), tuple(agencies), frozenset(abbreviations), digest.hexdigest())
+    return Knowledge(
+        tuple(rules),
+        tuple(agencies),
+        frozenset(abbreviations),
+        tuple(sorted(set(kickers), key=lambda k: (-len(k), k))),
+        digest.hexdigest(),
+    )
 
 
-def _load(data: bytes, name: str) -> Loaded:
+def _load(data: bytes, name: str, shape: type = list) -> Loaded:
     try:
         loaded = load_yaml(data.decode("utf-8-sig").replace("\r\n", "\n"), name)
     except UnicodeDecodeError as exc:
         raise ConfigError(error(name, None, "encoding", f"not UTF-8 (byte {exc.start})")) from None
     except YamlError as exc:
         raise ConfigError(exc.diagnostic) from None
-    if not isinstance(loaded.value, list):
-        raise ConfigError(error(name, 1, "data", "must be a list of entries"))
+    if not isinstance(loaded.value, shape):
+        what = "a list of entries" if shape is list else "a mapping of keys to lists"
+        raise ConfigError(error(name, 1, "data", f"must be {what}"))
     return loaded
 
 
@@ -99,7 +112,7 @@ def _entries(
             bad.append(error(name, line, "data", "each entry must be a mapping"))
             continue
         missing = [k for k in keys if not entry.get(k)]
-        unknown = sorted(set(entry) - set(keys) - {"aliases", "timezone", "url"})
+        unknown = sorted(set(entry) - set(keys) - {"aliases", "timezone", "url", "field"})
         if missing or unknown:
             what = f"missing {', '.join(missing)}" if missing else f"unknown key {unknown[0]!r}"
             bad.append(error(name, line, "data", what, f"an entry has: {', '.join(keys)}"))
@@ -113,7 +126,20 @@ def _rules(loaded: Loaded, name: str) -> tuple[list[BoilerplateRule], list[Diagn
     rules = []
     for index, entry in entries:
         try:
-            rules.append(BoilerplateRule(str(entry["id"]), re.compile(str(entry["pattern"]), re.I)))
+            pattern = re.compile(str(entry["pattern"]), re.I)
+            field = str(entry.get("field") or "")
+            if field not in ("", "credits"):
+                bad.append(
+                    error(
+                        name,
+                        loaded.line(index, "field"),
+                        "data",
+                        f"unknown field {field!r}",
+                        "the only field is credits",
+                    )
+                )
+                continue
+            rules.append(BoilerplateRule(str(entry["id"]), pattern, field))
         except re.error as exc:
             bad.append(
                 error(
@@ -157,3 +183,15 @@ def _words(loaded: Loaded, name: str) -> tuple[list[str], list[Diagnostic]]:
         else:
             bad.append(error(name, loaded.line(index), "data", "each entry must be a word"))
     return words, bad
+
+
+def _kickers(loaded: Loaded, name: str) -> tuple[list[str], list[Diagnostic]]:
+    value = loaded.value.get("kickers", [])
+    if not isinstance(value, list) or not all(isinstance(k, str) and k.strip() for k in value):
+        return [], [
+            error(name, loaded.line("kickers") or 1, "data", "kickers must be a list of labels")
+        ]
+    unknown = sorted(set(loaded.value) - {"kickers"})
+    if unknown:
+        return [], [error(name, loaded.line(unknown[0]), "data", f"unknown key {unknown[0]!r}")]
+    return [" ".join(k.split()) for k in value], []

@@ -6,7 +6,7 @@ import html
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 
@@ -16,7 +16,7 @@ from markupsafe import Markup
 from brief.config import Config
 from brief.errors import ContentError, Diagnostic, error, warning
 from brief.model import Article, Dateline, DeclaredTopic, Document, Paragraph, Provenance
-from brief.news.boilerplate import find_boilerplate
+from brief.news.boilerplate import find_boilerplate, read_title, split_credits
 from brief.news.dateline import split_dateline
 from brief.news.dates import date_from_file_name, parse_date, parse_month_day, year_from_path
 from brief.news.knowledge import Knowledge
@@ -72,7 +72,7 @@ def normalize(doc: Document, config: Config, knowledge: Knowledge) -> Article:
     front = _front_matter(doc, notes)
     blocks = _blocks(doc.body, doc.body_line)
     title = _title(doc, front, blocks, notes)
-    blocks = _drop_boilerplate(blocks, knowledge, notes)
+    blocks, credits = _drop_boilerplate(blocks, knowledge, notes)
     dateline, blocks = _take_dateline(blocks, knowledge, notes)
     if not blocks and title is not None:
         notes.errors.append(
@@ -99,11 +99,14 @@ def normalize(doc: Document, config: Config, knowledge: Knowledge) -> Article:
             "".join(f"<p>{html.escape(p.text, quote=False)}</p>\n" for p in paragraphs)
         )
     words = sum(len(p.text.split()) for p in paragraphs)
+    kicker, attribution = read_title(title, knowledge.kickers)
     source_name = front.source or (dateline.agency if dateline else "")
     return Article(
         slug=_slug(doc, front, title, notes),
         title=title,
         title_line=doc.field_lines.get("title") or int(notes.origin("title", "line 1")[5:]),
+        kicker=kicker,
+        attribution=attribution,
         published=published,
         dateline=dateline,
         source_name=source_name,
@@ -111,6 +114,9 @@ def normalize(doc: Document, config: Config, knowledge: Knowledge) -> Article:
         paragraphs=paragraphs,
         body_html=body_html,
         summary=_summary(front, paragraphs, knowledge, notes),
+        credits=credits,
+        quotes=(),
+        mentions=(),
         word_count=words,
         reading_minutes=max(1, round(words / WORDS_PER_MINUTE)),
         draft=front.draft,
@@ -247,15 +253,22 @@ def _title(doc: Document, front: _Front, blocks: list[_Block], notes: _Notes) ->
     return title
 
 
-def _drop_boilerplate(blocks: list[_Block], knowledge: Knowledge, notes: _Notes) -> list[_Block]:
+def _drop_boilerplate(
+    blocks: list[_Block], knowledge: Knowledge, notes: _Notes
+) -> tuple[list[_Block], tuple[str, ...]]:
+    """Story blocks, and the credit lines that rules moved out of the story."""
     kept = []
+    credits: list[str] = []
     for block in blocks:
         rule = find_boilerplate(block.text, knowledge.boilerplate)
         if rule is None:
             kept.append(block)
+        elif rule.field == "credits":
+            credits.extend(split_credits(block.text))
+            notes.came_from("credits", f"line {block.line} moved by rule boilerplate/{rule.id}")
         else:
-            notes.came_from("body", f"line {block.line} removed by rule boilerplate/{rule}")
-    return kept
+            notes.came_from("body", f"line {block.line} removed by rule boilerplate/{rule.id}")
+    return kept, tuple(credits)
 
 
 def _take_dateline(
@@ -306,7 +319,9 @@ def _published(
             month, day, year = month_day
             origin = "dateline"
             if year is None:
-                found = year_from_path(doc.source.path)
+                found = year_from_path(doc.source.path) or _year_before(
+                    config, month, day, notes, _line_of(doc, dateline)
+                )
                 if found is None:
                     notes.errors.append(
                         error(
@@ -351,6 +366,28 @@ def _published(
         )
     )
     return None
+
+
+def _year_before(
+    config: Config, month: int, day: int, notes: _Notes, line: int
+) -> tuple[int, str] | None:
+    """The year that makes month/day the latest such date not after reference_date."""
+    if not config.reference_date:
+        return None
+    reference = date.fromisoformat(config.reference_date)
+    year = (
+        reference.year if (month, day) <= (reference.month, reference.day) else reference.year - 1
+    )
+    notes.warnings.append(
+        warning(
+            notes.path,
+            line,
+            "dateline",
+            f"year {year} guessed from reference_date",
+            "put the file under a year folder or add date: to be sure",
+        )
+    )
+    return year, f"reference_date {config.reference_date}"
 
 
 def _line_of(doc: Document, dateline: Dateline) -> int:

@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from brief.news.boilerplate import find_boilerplate
+from brief.news.boilerplate import find_boilerplate, read_title, split_credits
 from brief.news.knowledge import load_knowledge
 
-RULES = load_knowledge(Path("/nonexistent-project")).boilerplate
+KNOWLEDGE = load_knowledge(Path("/nonexistent-project"))
+RULES = KNOWLEDGE.boilerplate
 
 
 @pytest.mark.parametrize(
@@ -25,10 +26,16 @@ RULES = load_knowledge(Path("/nonexistent-project")).boilerplate
         ("Advertisement", "advertisement"),
         ("© 2021 TASS. All rights reserved.", "copyright"),
         ("Follow us on Telegram", "share"),
+        ("Photo: Sergei Bobylev/TASS", "photo-caption"),
+        (
+            "FILE PHOTO: NATO flags flutter at the alliance headquarters in Brussels.",
+            "photo-caption",
+        ),
     ],
 )
 def test_furniture_paragraphs_are_recognized(paragraph: str, rule: str) -> None:
-    assert find_boilerplate(paragraph, RULES) == rule
+    found = find_boilerplate(paragraph, RULES)
+    assert found is not None and found.id == rule
 
 
 @pytest.mark.parametrize(
@@ -48,5 +55,54 @@ def test_story_paragraphs_are_kept(paragraph: str) -> None:
 def test_a_project_can_add_its_own_rules(tmp_path: Path) -> None:
     (tmp_path / "boilerplate.yaml").write_text("- id: sponsor\n  pattern: 'brought to you by .*'\n")
     rules = load_knowledge(tmp_path).boilerplate
-    assert find_boilerplate("Brought to you by Acme", rules) == "sponsor"
-    assert find_boilerplate("Advertisement", rules) == "advertisement"
+    assert [find_boilerplate(t, rules).id for t in ("Brought to you by Acme", "Advertisement")] == [  # type: ignore[union-attr]
+        "sponsor",
+        "advertisement",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "credits"),
+    [
+        (
+            "(Reporting by Jane Doe; Editing by John Roe)",
+            ("Reporting by Jane Doe", "Editing by John Roe"),
+        ),
+        (
+            "(Reporting by A. Reporter in Moscow and B. Writer in Kyiv; Writing by C. D.; Editing by E. F.)",
+            (
+                "Reporting by A. Reporter in Moscow and B. Writer in Kyiv",
+                "Writing by C. D.",
+                "Editing by E. F.",
+            ),
+        ),
+        (
+            "Associated Press writer Jim Smith in Brussels contributed to this report.",
+            ("Associated Press writer Jim Smith in Brussels contributed to this report",),
+        ),
+    ],
+)
+def test_credit_lines_are_recognized_and_split(paragraph: str, credits: tuple[str, ...]) -> None:
+    rule = find_boilerplate(paragraph, RULES)
+    assert rule is not None and rule.field == "credits"
+    assert split_credits(paragraph) == credits
+
+
+@pytest.mark.parametrize(
+    ("title", "kicker", "attribution"),
+    [
+        ("IN BRIEF: Russia, US to hold talks", "IN BRIEF", ""),
+        ("In brief: Russia, US to hold talks", "IN BRIEF", ""),
+        ("UPDATE 2-Russia says no", "", ""),
+        ("UPDATE 2: Russia says no", "UPDATE", ""),
+        ("Russia ready for talks on strategic stability — Putin", "", "Putin"),
+        ("Moscow sees no grounds for optimism – Foreign Ministry", "", "Foreign Ministry"),
+        ("NATO-Russia Council to meet", "", ""),
+        ("Talks — and what comes after them, explained at length", "", ""),
+        ("BREAKING: Treaty extended — Kremlin", "BREAKING", "Kremlin"),
+    ],
+)
+def test_title_kicker_and_attribution_are_understood(
+    title: str, kicker: str, attribution: str
+) -> None:
+    assert read_title(title, KNOWLEDGE.kickers) == (kicker, attribution)

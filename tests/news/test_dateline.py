@@ -42,6 +42,16 @@ CASES = [
     ("LAUSANNE, Switzerland (AFP) - Talks.", "Lausanne, Switzerland", "", "AFP", "Talks."),
     ("RIO DE JANEIRO (Reuters) - Text.", "Rio de Janeiro", "", "Reuters", "Text."),
     ("Moscow, June 8, 2021. /TASS/. Text.", "Moscow", "June 8, 2021", "TASS", "Text."),
+    ("MOSCOW. Dec 26 (Interfax) - Text.", "Moscow", "Dec 26", "Interfax", "Text."),
+    ("KYIV, Dec 26 (Interfax-Ukraine) - Text.", "Kyiv", "Dec 26", "Interfax", "Text."),
+    ("MOSCOW, December 26 - RIA Novosti. Text.", "Moscow", "December 26", "RIA Novosti", "Text."),
+    ("MOSCOW, Dec 26 (RIA Novosti) - Text.", "Moscow", "Dec 26", "RIA Novosti", "Text."),
+    ("WASHINGTON, Dec. 26 (UPI) -- Text.", "Washington", "Dec. 26", "UPI", "Text."),
+    ("(Bloomberg) -- Text.", "", "", "Bloomberg", "Text."),
+    ("LONDON (Bloomberg) -- Text.", "London", "", "Bloomberg", "Text."),
+    ("Berlin (dpa) - Text.", "Berlin", "", "dpa", "Text."),
+    ("TOKYO (Kyodo) -- Text.", "Tokyo", "", "Kyodo", "Text."),
+    ("MOSCOW, 26 December. /TASS/. Text.", "Moscow", "26 December", "TASS", "Text."),
 ]
 
 
@@ -66,6 +76,11 @@ def test_dateline_forms_give_place_date_agency_and_the_rest(
         "NATO Secretary General Jens Stoltenberg said on Monday.",
         "THE END (of the story) - nothing here.",  # an unknown "agency" in parentheses
         "WASHINGTON is a city. /TASS/. not a dateline",
+        "The President (AP) - said something.",
+        "Russia said (Reuters) - nothing.",
+        "NATO ALLIES agreed on Monday to meet.",
+        "BREAKING: NATO (Reuters) - x",
+        "MOSCOW (Reuters) -",  # a dateline with no story after it is not split off
         "",
     ],
 )

@@ -200,3 +200,17 @@ def test_a_markdown_heading_repeating_the_front_matter_title_is_dropped() -> Non
     a = article("content/a.md", text)
     assert "Same title" not in a.body_html
     assert a.summary == "Body."
+
+
+def test_reference_date_is_the_last_resort_for_a_dateline_year_with_a_warning() -> None:
+    config = replace(CONFIG, reference_date="2022-03-01")
+    june = article("content/a.txt", WIRE, config)
+    assert june.published == datetime(2021, 6, 8, tzinfo=UTC)  # June 8 2022 would be after it
+    assert june.origin("published") == "dateline 'June 8', year from reference_date 2022-03-01"
+    assert [w.format() for w in june.warnings] == [
+        "content/a.txt:3: warning: dateline: year 2021 guessed from reference_date "
+        "(put the file under a year folder or add date: to be sure)"
+    ]
+    jan = article("content/a.txt", WIRE.replace("June 8", "January 5"), config)
+    assert jan.published == datetime(2022, 1, 5, tzinfo=UTC)
+    assert article("content/2019/a.txt", WIRE, config).published.year == 2019  # folder first
