@@ -12,6 +12,16 @@ from brief.errors import ConfigError, Diagnostic, error
 from brief.yaml_loader import Loaded, YamlError, load_yaml
 
 DATA = Path(__file__).resolve().parent.parent / "data"
+FILES = (
+    "boilerplate.yaml",
+    "agencies.yaml",
+    "abbreviations.yaml",
+    "titles.yaml",
+    "gazetteer.yaml",
+    "speech.yaml",
+)
+_MAPPINGS = ("titles.yaml", "gazetteer.yaml", "speech.yaml")
+_KINDS = ("person", "organization", "treaty", "place")
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +44,17 @@ class Agency:
 
 
 @dataclass(frozen=True, slots=True)
+class Entity:
+    """A person, organization or treaty of the gazetteer."""
+
+    name: str
+    kind: str
+    aliases: tuple[str, ...]
+    roles: tuple[str, ...]
+    gender: str
+
+
+@dataclass(frozen=True, slots=True)
 class Knowledge:
     """What normalize knows about wire copy, from YAML, not code."""
 
@@ -41,6 +62,9 @@ class Knowledge:
     agencies: tuple[Agency, ...]
     abbreviations: frozenset[str]
     kickers: tuple[str, ...]
+    entities: tuple[Entity, ...]
+    titles: tuple[str, ...]
+    speech_verbs: tuple[str, ...]
     fingerprint: str
 
     def agency(self, spelled: str) -> Agency | None:
@@ -55,16 +79,31 @@ def load_knowledge(root: Path) -> Knowledge:
     agencies: list[Agency] = []
     abbreviations: set[str] = set()
     kickers: list[str] = []
+    entities: dict[str, Entity] = {}
+    titles: list[str] = []
+    speech_verbs: list[str] = []
     problems: list[Diagnostic] = []
     for folder, label in ((DATA, "brief/data/"), (root, "")):
-        for name in ("boilerplate.yaml", "agencies.yaml", "abbreviations.yaml", "titles.yaml"):
+        for name in FILES:
             path = folder / name
             if not path.is_file():
                 continue
             data = path.read_bytes()
             digest.update(name.encode() + b"\0" + data)
-            loaded = _load(data, label + name, dict if name == "titles.yaml" else list)
-            if name == "titles.yaml":
+            loaded = _load(data, label + name, dict if name in _MAPPINGS else list)
+            if name == "speech.yaml":
+                verbs = _text_list(loaded.value.get("verbs"))
+                bad = (
+                    []
+                    if verbs is not None
+                    else [error(label + name, loaded.line("verbs"), "data", "verbs must be a list")]
+                )
+                speech_verbs.extend(verbs or ())
+            elif name == "gazetteer.yaml":
+                found_entities, found_titles, bad = _gazetteer(loaded, label + name)
+                entities.update((e.name, e) for e in found_entities)
+                titles.extend(found_titles)
+            elif name == "titles.yaml":
                 found_kickers, bad = _kickers(loaded, label + name)
                 kickers.extend(found_kickers)
             elif name == "boilerplate.yaml":
@@ -84,6 +123,9 @@ def load_knowledge(root: Path) -> Knowledge:
         tuple(agencies),
         frozenset(abbreviations),
         tuple(sorted(set(kickers), key=lambda k: (-len(k), k))),
+        tuple(entities.values()),
+        tuple(sorted(set(titles), key=lambda t: (-len(t), t))),
+        tuple(sorted(set(speech_verbs), key=lambda v: (-len(v), v))),
         digest.hexdigest(),
     )
 
@@ -195,3 +237,66 @@ def _kickers(loaded: Loaded, name: str) -> tuple[list[str], list[Diagnostic]]:
     if unknown:
         return [], [error(name, loaded.line(unknown[0]), "data", f"unknown key {unknown[0]!r}")]
     return [" ".join(k.split()) for k in value], []
+
+
+def _text_list(value: object) -> tuple[str, ...] | None:
+    if value is None:
+        return ()
+    if isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value):
+        return tuple(" ".join(v.split()) for v in value)
+    return None
+
+
+def _gazetteer(loaded: Loaded, name: str) -> tuple[list[Entity], list[str], list[Diagnostic]]:
+    bad: list[Diagnostic] = []
+    titles = _text_list(loaded.value.get("titles"))
+    if titles is None:
+        bad.append(error(name, loaded.line("titles"), "data", "titles must be a list of words"))
+        titles = ()
+    for key in sorted(set(loaded.value) - {"titles", "entries"}):
+        bad.append(
+            error(
+                name,
+                loaded.line(key),
+                "data",
+                f"unknown key {key!r}",
+                "a gazetteer has titles and entries",
+            )
+        )
+    raw = loaded.value.get("entries") or []
+    if not isinstance(raw, list):
+        bad.append(error(name, loaded.line("entries"), "data", "entries must be a list"))
+        raw = []
+    entities = []
+    for index, entry in enumerate(raw):
+        line = loaded.line("entries", index)
+        if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
+            bad.append(error(name, line, "data", "an entry needs a name"))
+            continue
+        unknown = sorted(set(entry) - {"name", "kind", "aliases", "roles", "gender"})
+        kind = entry.get("kind", "person")
+        aliases, roles = _text_list(entry.get("aliases")), _text_list(entry.get("roles"))
+        gender = entry.get("gender") or ""
+        if unknown:
+            bad.append(
+                error(
+                    name,
+                    line,
+                    "data",
+                    f"unknown key {unknown[0]!r}",
+                    "an entry has name, kind, aliases, roles, gender",
+                )
+            )
+        elif kind not in _KINDS:
+            bad.append(
+                error(
+                    name, line, "data", f"unknown kind {kind!r}", "use one of: " + ", ".join(_KINDS)
+                )
+            )
+        elif aliases is None or roles is None:
+            bad.append(error(name, line, "data", "aliases and roles must be lists of text"))
+        elif gender not in ("", "he", "she", "they"):
+            bad.append(error(name, line, "data", "gender must be he, she or they"))
+        else:
+            entities.append(Entity(entry["name"].strip(), kind, aliases, roles, gender))
+    return entities, list(titles), bad

@@ -20,6 +20,8 @@ from brief.news.boilerplate import find_boilerplate, read_title, split_credits
 from brief.news.dateline import split_dateline
 from brief.news.dates import date_from_file_name, parse_date, parse_month_day, year_from_path
 from brief.news.knowledge import Knowledge
+from brief.news.mentions import find_cast
+from brief.news.quotes import find_quotes
 from brief.news.sentences import first_sentence
 from brief.slugs import slugify
 
@@ -100,6 +102,8 @@ def normalize(doc: Document, config: Config, knowledge: Knowledge) -> Article:
         )
     words = sum(len(p.text.split()) for p in paragraphs)
     kicker, attribution = read_title(title, knowledge.kickers)
+    texts = [p.text for p in paragraphs if not p.heading]
+    cast = find_cast([title, *texts], knowledge)
     source_name = front.source or (dateline.agency if dateline else "")
     return Article(
         slug=_slug(doc, front, title, notes),
@@ -115,8 +119,8 @@ def normalize(doc: Document, config: Config, knowledge: Knowledge) -> Article:
         body_html=body_html,
         summary=_summary(front, paragraphs, knowledge, notes),
         credits=credits,
-        quotes=(),
-        mentions=(),
+        quotes=find_quotes(texts, cast, knowledge.speech_verbs),
+        mentions=cast.mentions(),
         word_count=words,
         reading_minutes=max(1, round(words / WORDS_PER_MINUTE)),
         draft=front.draft,

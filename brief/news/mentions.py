@@ -1,0 +1,173 @@
+"""Paragraphs -> the people, organizations and treaties they name (the article's cast).
+
+Names come from the gazetteer (canonical name and aliases, matched as whole words with their
+case) and from one conservative rule: two or three capitalized words after a title
+("Spokeswoman Anna Petrova"). Each person keeps the roles the article gives them, so that
+quotes can later be given to "the NATO chief".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from brief.model import Mention
+from brief.news.knowledge import Entity, Knowledge
+
+_NOT_NAMES = {
+    "The",
+    "A",
+    "An",
+    "On",
+    "In",
+    "Of",
+    "And",
+    "But",
+    "For",
+    "At",
+    "By",
+    "To",
+    "With",
+    "As",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+}
+_NAME_WORD = r"(?:[A-Z][a-zà-ÿ'’]+(?:-[A-Z][a-zà-ÿ'’]+)?)"
+_ROLE_WORD = r"(?:[A-Z][\w.'’-]*|of|for|the)"
+
+
+@dataclass(slots=True)
+class Person:
+    """Someone the article names, with the roles and spellings it uses for them."""
+
+    name: str
+    gender: str
+    roles: list[str] = field(default_factory=list)
+    spellings: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Occurrence:
+    """Where a name stands: paragraph index and character offset."""
+
+    name: str
+    kind: str
+    spelled: str
+    paragraph: int
+    start: int
+    end: int
+
+
+@dataclass(slots=True)
+class Cast:
+    """Everyone and everything an article names, in order of first appearance."""
+
+    occurrences: list[Occurrence]
+    people: dict[str, Person]
+    kinds: dict[str, str]
+
+    def mentions(self) -> tuple[Mention, ...]:
+        seen: dict[str, list[str]] = {}
+        for occurrence in sorted(self.occurrences, key=lambda o: (o.paragraph, o.start)):
+            spellings = seen.setdefault(occurrence.name, [])
+            if occurrence.spelled not in spellings:
+                spellings.append(occurrence.spelled)
+        return tuple(Mention(name, self.kinds[name], tuple(s)) for name, s in seen.items())
+
+
+def find_cast(texts: list[str], knowledge: Knowledge) -> Cast:
+    """Every known or title-introduced name in ``texts`` (the title first, then paragraphs)."""
+    cast = Cast([], {}, {})
+    for entity in knowledge.entities:
+        for index, text in enumerate(texts):
+            for match in _entity_pattern(entity).finditer(text):
+                _add(cast, entity.name, entity.kind, entity.gender, match.group(0), index, match)
+                if entity.kind == "person":
+                    cast.people[entity.name].roles.extend(entity.roles)
+    for index, text in enumerate(texts):
+        for match in _title_pattern(knowledge.titles).finditer(text):
+            name = match.group("name")
+            words = name.split()
+            if any(w in _NOT_NAMES for w in words) or _covered(cast, index, match.start("name")):
+                continue
+            _add(cast, name, "person", "", name, index, match, start=match.start("name"))
+    _collect_roles(cast, texts)
+    cast.occurrences.sort(key=lambda o: (o.paragraph, o.start, -o.end))
+    return cast
+
+
+def _add(
+    cast: Cast,
+    name: str,
+    kind: str,
+    gender: str,
+    spelled: str,
+    index: int,
+    match: re.Match[str],
+    start: int | None = None,
+) -> None:
+    begin = match.start() if start is None else start
+    if any(
+        o.paragraph == index and o.start <= begin < o.end and o.name != name
+        for o in cast.occurrences
+        if o.kind == kind == "person"
+    ):
+        return
+    cast.occurrences.append(Occurrence(name, kind, spelled, index, begin, match.end()))
+    cast.kinds[name] = kind
+    if kind == "person":
+        person = cast.people.setdefault(name, Person(name, gender))
+        if spelled not in person.spellings:
+            person.spellings.append(spelled)
+
+
+def _covered(cast: Cast, index: int, start: int) -> bool:
+    return any(o.paragraph == index and o.start <= start < o.end for o in cast.occurrences)
+
+
+def _collect_roles(cast: Cast, texts: list[str]) -> None:
+    """'NATO Secretary General Jens Stoltenberg' gives Stoltenberg the role written before him."""
+    for occurrence in cast.occurrences:
+        if occurrence.kind != "person":
+            continue
+        before = texts[occurrence.paragraph][: occurrence.start]
+        role = re.search(rf"((?:{_ROLE_WORD}\s+){{1,6}})$", before)
+        if role:
+            words = role.group(1).split()
+            while words and words[0] in ("of", "for", "the", "The"):
+                words.pop(0)
+            if words:
+                cast.people[occurrence.name].roles.append(" ".join(words))
+
+
+@lru_cache(maxsize=1024)
+def _entity_pattern(entity: Entity) -> re.Pattern[str]:
+    names = sorted({entity.name, *entity.aliases}, key=len, reverse=True)
+    alternatives = "|".join(re.escape(n).replace(r"\-", "[-‐‑–—]") for n in names)
+    return re.compile(rf"(?<![\w\-–—])(?:{alternatives})(?![\w\-–—]|\.\w)")
+
+
+@lru_cache(maxsize=16)
+def _title_pattern(titles: tuple[str, ...]) -> re.Pattern[str]:
+    alternatives = "|".join(re.escape(t) for t in titles)
+    return re.compile(
+        rf"\b(?:{alternatives})\s+(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,2}})(?![\w-])"
+    )

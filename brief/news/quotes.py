@@ -1,0 +1,248 @@
+"""Paragraphs + the article's cast -> direct quotes with their speakers.
+
+A speaker is named ("…," Stoltenberg said), described ("the NATO chief added"), or a
+pronoun ("he said") that goes to the most recent fitting speaker. When none of these is
+clear the speaker stays empty: a wrong attribution is worse than none.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from brief.model import Quote
+from brief.news.mentions import Cast, Person
+
+_OPEN = '“"«„'
+_CLOSE = '”"»“'
+_PRONOUNS = {"he": "he", "she": "she", "they": "they"}
+_MAX_WHO_WORDS = 6
+
+
+@dataclass(frozen=True, slots=True)
+class _Span:
+    """Quoted words found in a paragraph: [start, end) of the text inside the marks."""
+
+    paragraph: int
+    start: int
+    end: int
+    closed: bool
+
+
+@dataclass(slots=True)
+class _Speakers:
+    """Who spoke last, for pronouns."""
+
+    last: Person | None = None
+
+
+def find_quotes(paragraphs: list[str], cast: Cast, verbs: tuple[str, ...]) -> tuple[Quote, ...]:
+    """Every direct quote in order, with its speaker ("" when unsure) and first paragraph."""
+    speakers = _Speakers()
+    quotes: list[Quote] = []
+    open_quote: list[str] = []
+    open_from = 0
+    for index, text in enumerate(paragraphs):
+        events = _speech_clauses(index, text, verbs)
+        spans = _spans(index, text, continuing=bool(open_quote))
+        previous_speaker: Person | None = None
+        cursor = 0
+        for span in spans:
+            for clause_start, who in events:
+                if cursor <= clause_start < span.start:
+                    _remember(speakers, _resolve(who, cast, speakers))
+            words = text[span.start : span.end].strip()
+            if not span.closed:
+                if not open_quote:
+                    open_from = index
+                open_quote.append(words)
+                cursor = len(text)
+                break
+            if open_quote:
+                words = " ".join([*open_quote, words])
+                first = open_from
+                open_quote = []
+            else:
+                first = index
+            speaker = _attribute(text, span, cast, speakers, verbs) or (
+                previous_speaker if span.start > 0 and first == index else None
+            )
+            if _is_speech(words, speaker):
+                _remember(speakers, speaker)
+                previous_speaker = speaker
+                quotes.append(Quote(_tidy(words), speaker.name if speaker else "", first))
+            cursor = span.end + 1
+        for clause_start, who in events:
+            if clause_start >= cursor:
+                _remember(speakers, _resolve(who, cast, speakers))
+    return tuple(quotes)
+
+
+def _remember(speakers: _Speakers, person: Person | None) -> None:
+    if person is not None:
+        speakers.last = person
+
+
+def _spans(index: int, text: str, continuing: bool) -> list[_Span]:
+    """Quoted stretches; a paragraph that opens a quote and never closes it continues it."""
+    spans = []
+    position = 0
+    if continuing and text[:1] in _OPEN:
+        position = 1
+        close = _find_close(text, 1)
+        spans.append(_Span(index, 1, close if close >= 0 else len(text), close >= 0))
+        if close < 0:
+            return spans
+        position = close + 1
+    while True:
+        opening = next((i for i in range(position, len(text)) if text[i] in _OPEN), -1)
+        if opening < 0:
+            return spans
+        close = _find_close(text, opening + 1)
+        if close < 0:
+            spans.append(_Span(index, opening + 1, len(text), False))
+            return spans
+        spans.append(_Span(index, opening + 1, close, True))
+        position = close + 1
+
+
+def _find_close(text: str, start: int) -> int:
+    """The closing mark: a curly or straight quote not followed by a letter (not an apostrophe)."""
+    for i in range(start, len(text)):
+        if text[i] in "”»" or (
+            text[i] == '"' and (i + 1 == len(text) or not text[i + 1].isalnum())
+        ):
+            return i
+        if text[i] == "“" and i > start:
+            return -1 if text.find("”", i) < 0 else text.find("”", i)
+    return -1
+
+
+def _is_speech(words: str, speaker: Person | None) -> bool:
+    """A real quote, not a scare-quoted word: long enough, or attributed."""
+    count = len(words.split())
+    return (
+        count >= 6
+        or (speaker is not None and count >= 2)
+        or (count >= 3 and words.rstrip()[-1:] in ",.!?…")
+    )
+
+
+def _tidy(words: str) -> str:
+    words = " ".join(words.split())
+    return words[:-1] if words.endswith(",") else words
+
+
+def _attribute(
+    text: str, span: _Span, cast: Cast, speakers: _Speakers, verbs: tuple[str, ...]
+) -> Person | None:
+    """The speaker named right after the quote, or right before it ("X said: “…”")."""
+    after = text[span.end + 1 :]
+    match = _after_pattern(verbs).match(after)
+    if match:
+        who = match.group("who") or match.group("who2") or ""
+        if match.group("who2"):
+            return _resolve_prefix(who, cast, speakers)
+        return _resolve(who, cast, speakers)
+    before = text[: max(0, span.start - 1)]
+    match = _before_pattern(verbs).search(before)
+    if match:
+        return _resolve(match.group("who"), cast, speakers)
+    return None
+
+
+def _speech_clauses(index: int, text: str, verbs: tuple[str, ...]) -> list[tuple[int, str]]:
+    """Reported speech outside quotes ("the NATO chief told reporters"): position, who."""
+    clauses = []
+    for match in _clause_pattern(verbs).finditer(text):
+        clauses.append((match.start("verb"), match.group("who")))
+    return clauses
+
+
+def _resolve(who: str, cast: Cast, speakers: _Speakers) -> Person | None:
+    """The person a subject ending just before a speech verb refers to, shortest words first."""
+    words = who.split()[-_MAX_WHO_WORDS:]
+    return _first_decided(
+        [" ".join(words[-size:]) for size in range(1, len(words) + 1)], cast, speakers
+    )
+
+
+def _resolve_prefix(who: str, cast: Cast, speakers: _Speakers) -> Person | None:
+    """The person named after an inverted verb ("said Stoltenberg"), longest words first."""
+    words = who.split()[:_MAX_WHO_WORDS]
+    return _first_decided(
+        [" ".join(words[:size]) for size in range(len(words), 0, -1)], cast, speakers
+    )
+
+
+def _first_decided(candidates: list[str], cast: Cast, speakers: _Speakers) -> Person | None:
+    for candidate in candidates:
+        decided, person = _lookup(candidate, cast, speakers)
+        if decided:
+            return person
+    return None
+
+
+def _lookup(candidate: str, cast: Cast, speakers: _Speakers) -> tuple[bool, Person | None]:
+    """(decided, person): a pronoun or name decides; (False, None) means try other words."""
+    lowered = candidate.lower()
+    if lowered in _PRONOUNS:
+        last = speakers.last
+        fits = last is not None and _fits(last, _PRONOUNS[lowered])
+        return True, last if fits else None
+    for person in cast.people.values():
+        names = (person.name, *person.spellings)
+        if candidate == person.name.split()[-1] or any(
+            candidate == s or candidate.endswith(" " + s) for s in names
+        ):
+            return True, person
+    if lowered.startswith("the ") and len(lowered) > 4:
+        matching = _by_role(lowered[4:], cast)
+        if matching:
+            # Two people sharing the role is no answer: nobody rather than a guess.
+            return True, matching[0] if len(matching) == 1 else None
+    return False, None
+
+
+def _by_role(role: str, cast: Cast) -> list[Person]:
+    """Everyone whose roles match 'NATO chief': the same words, or fewer with the same head."""
+    words = set(role.split())
+    head = role.split()[-1]
+    return [
+        p
+        for p in cast.people.values()
+        if any(
+            r.lower() == role or (r.lower().split()[-1] == head and words <= set(r.lower().split()))
+            for r in p.roles
+        )
+    ]
+
+
+def _fits(person: Person, pronoun: str) -> bool:
+    return not person.gender or person.gender == pronoun or pronoun == "they"
+
+
+def _verbs(verbs: tuple[str, ...]) -> str:
+    return "|".join(re.escape(v).replace(r"\ ", r"\s+") for v in verbs)
+
+
+@lru_cache(maxsize=8)
+def _after_pattern(verbs: tuple[str, ...]) -> re.Pattern[str]:
+    v = _verbs(verbs)
+    return re.compile(
+        rf"^\s*(?:[,;—–-]\s*)?(?:(?P<who>[^.,;:“”\"!?]{{1,80}}?)\s+(?:{v})\b"
+        rf"|(?:{v})\s+(?P<who2>[^.,;:“”\"!?]{{1,80}}))"
+    )
+
+
+@lru_cache(maxsize=8)
+def _before_pattern(verbs: tuple[str, ...]) -> re.Pattern[str]:
+    v = _verbs(verbs)
+    return re.compile(rf"(?P<who>[^.;:“”\"!?]{{1,80}}?)\s+(?:{v})\b[^“”\".]{{0,100}}[:,]\s*$")
+
+
+@lru_cache(maxsize=8)
+def _clause_pattern(verbs: tuple[str, ...]) -> re.Pattern[str]:
+    v = _verbs(verbs)
+    return re.compile(rf"(?P<who>(?:[\w.'’-]+\s+){{1,{_MAX_WHO_WORDS}}}?)(?P<verb>{v})\b")
