@@ -6,15 +6,20 @@ Exit codes: 0 ok, 1 content or build errors, 2 usage or config errors, 3 publish
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 from brief import __version__
+from brief.adding import add_dispatch
 from brief.build import build
-from brief.config import load_config
+from brief.check import check
+from brief.config import Config, load_config
 from brief.errors import BriefError, ConfigError, ContentError, OutputError, error
+from brief.inspection import as_json, describe, inspect_file
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -34,7 +39,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(diagnostic.format(), file=sys.stderr)
         errors = sum(d.severity == "error" for d in exc.diagnostics)
         warnings = len(exc.diagnostics) - errors
-        if isinstance(exc, ContentError):
+        if isinstance(exc, ContentError) and args.command == "build":
             print(
                 f"Build failed: {_plural(errors, 'error')}, {_plural(warnings, 'warning')}; "
                 f"{args.output_dir_label} was left as it was.",
@@ -77,13 +82,46 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--strict", action="store_true", help="treat warnings as errors")
     build_cmd.add_argument("--quiet", "-q", action="store_true", help="print errors only")
     build_cmd.set_defaults(command="build", run=_build)
+
+    inspect_cmd = commands.add_parser(
+        "inspect",
+        help="show how brief reads one file",
+        description="Print the normalized article: fields and where each came from, quotes, "
+        "mentions, topics with their evidence, warnings.",
+    )
+    inspect_cmd.add_argument("file", type=Path, help="a .txt or .md file")
+    inspect_cmd.add_argument("--root", type=Path, default=Path("."), help="the project folder")
+    inspect_cmd.add_argument("--json", action="store_true", help="print JSON instead of text")
+    inspect_cmd.set_defaults(command="inspect", run=_inspect)
+
+    check_cmd = commands.add_parser(
+        "check",
+        help="run the whole pipeline without writing; list every guess",
+        description="Read, normalize, tag and render everything without writing, and list each "
+        "problem and each guess (inferred year, unknown dateline, unattributed quote).",
+    )
+    check_cmd.add_argument("--root", type=Path, default=Path("."), help="the project folder")
+    check_cmd.add_argument("--drafts", action="store_true", help="include articles marked draft")
+    check_cmd.add_argument(
+        "--strict", action="store_true", help="exit 1 on any warning or guess (for CI)"
+    )
+    check_cmd.set_defaults(command="check", run=_check)
+
+    add_cmd = commands.add_parser(
+        "add",
+        help="save a dispatch under content/YYYY/MM/",
+        description="Normalize a dispatch from a file or standard input and save it as "
+        "content/YYYY/MM/<slug>.txt, with front matter for what was inferred. Never overwrites.",
+    )
+    add_cmd.add_argument("file", nargs="?", default="-", help="a text file, or - for stdin")
+    add_cmd.add_argument("--root", type=Path, default=Path("."), help="the project folder")
+    add_cmd.set_defaults(command="add", run=_add)
     return parser
 
 
 def _build(args: argparse.Namespace) -> int:
     root: Path = args.root
-    if not root.is_dir():
-        raise ConfigError(error("--root", None, "usage", f"{root} is not a folder"))
+    _project(root)  # the folder and its brief.yaml must be sound before overrides apply
     overrides = {}
     if args.base_url is not None:
         overrides["base_url"] = args.base_url
@@ -105,10 +143,70 @@ def _build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _project(root: Path) -> Config:
+    if not root.is_dir():
+        raise ConfigError(error("--root", None, "usage", f"{root} is not a folder"))
+    return load_config(root)
+
+
+def _inspect(args: argparse.Namespace) -> int:
+    article = inspect_file(_project(args.root), args.file)
+    if args.json:
+        print(json.dumps(as_json(article), ensure_ascii=False, indent=2))
+    else:
+        print(describe(article), end="")
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    report = check(_project(args.root), drafts=args.drafts)
+    for diagnostic in (*report.problems, *report.guesses):
+        print(diagnostic.format())
+    warnings = len(report.problems) - report.errors
+    print(
+        f"Checked {_plural(report.articles, 'article')}: {_plural(report.errors, 'error')}, "
+        f"{_plural(warnings, 'warning')}, {_plural(len(report.guesses), 'guess')}."
+    )
+    if report.errors or (args.strict and (warnings or report.guesses)):
+        return 1
+    return 0
+
+
+def _add(args: argparse.Namespace) -> int:
+    config = _project(args.root)
+    if args.file == "-":
+        data, name = sys.stdin.buffer.read(), "<stdin>"
+    else:
+        path = Path(args.file)
+        try:
+            data, name = path.read_bytes(), path.name
+        except OSError as exc:
+            raise ContentError(error(args.file, None, "read", exc.strerror or str(exc))) from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ContentError(
+            error(
+                name,
+                None,
+                "encoding",
+                f"invalid UTF-8 at byte offset {exc.start}",
+                "re-save it as UTF-8",
+            )
+        ) from None
+    target, article = add_dispatch(config, text, date.today(), name)
+    for warning in article.warnings:
+        print(warning.format(), file=sys.stderr)
+    print(f"Added {target.relative_to(config.root).as_posix()}: {article.title}")
+    return 0
+
+
 def _relative_to(path: Path, root: Path) -> str:
     """Paths given on the command line are relative to where the user is, not to --root."""
     return os.path.relpath(path.resolve(), root.resolve())
 
 
 def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
+    if count == 1:
+        return f"{count} {word}"
+    return f"{count} {word}{'es' if word.endswith('s') else 's'}"

@@ -8,7 +8,7 @@ clear the speaker stays empty: a wrong attribution is worse than none.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from brief.model import Quote
@@ -32,9 +32,10 @@ class _Span:
 
 @dataclass(slots=True)
 class _Speakers:
-    """Who spoke last, for pronouns."""
+    """Who spoke last, and who has been named so far, for pronouns."""
 
     last: Person | None = None
+    named: list[Person] = field(default_factory=list)
 
 
 def find_quotes(paragraphs: list[str], cast: Cast, verbs: tuple[str, ...]) -> tuple[Quote, ...]:
@@ -65,6 +66,7 @@ def find_quotes(paragraphs: list[str], cast: Cast, verbs: tuple[str, ...]) -> tu
                 open_quote = []
             else:
                 first = index
+            speakers.named = _named_before(cast, index, span.start)
             speaker = _attribute(text, span, cast, speakers, verbs) or (
                 previous_speaker if span.start > 0 and first == index else None
             )
@@ -77,6 +79,15 @@ def find_quotes(paragraphs: list[str], cast: Cast, verbs: tuple[str, ...]) -> tu
             if clause_start >= cursor:
                 _remember(speakers, _resolve(who, cast, speakers))
     return tuple(quotes)
+
+
+def _named_before(cast: Cast, paragraph: int, position: int) -> list[Person]:
+    """People named before a place; the cast counts the title as text 0, paragraphs from 1."""
+    return [
+        cast.people[o.name]
+        for o in cast.occurrences
+        if o.kind == "person" and (o.paragraph - 1, o.start) < (paragraph, position)
+    ]
 
 
 def _remember(speakers: _Speakers, person: Person | None) -> None:
@@ -188,9 +199,13 @@ def _lookup(candidate: str, cast: Cast, speakers: _Speakers) -> tuple[bool, Pers
     """(decided, person): a pronoun or name decides; (False, None) means try other words."""
     lowered = candidate.lower()
     if lowered in _PRONOUNS:
+        pronoun = _PRONOUNS[lowered]
         last = speakers.last
-        fits = last is not None and _fits(last, _PRONOUNS[lowered])
-        return True, last if fits else None
+        if last is not None:
+            return True, last if _fits(last, pronoun) else None
+        # Nobody has spoken yet: only a single fitting person named so far will do.
+        fitting = {p.name: p for p in speakers.named if _fits(p, pronoun)}
+        return True, next(iter(fitting.values())) if len(fitting) == 1 else None
     for person in cast.people.values():
         names = (person.name, *person.spellings)
         if candidate == person.name.split()[-1] or any(

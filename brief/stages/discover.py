@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 from brief.config import Config
-from brief.errors import Diagnostic, error, warning
+from brief.errors import ContentError, Diagnostic, error, warning
 from brief.model import SourceFile
 
 FORMATS = {".txt": "txt", ".md": "md", ".markdown": "md"}
@@ -92,3 +92,30 @@ def _is_ignored(name: str) -> bool:
 
 def _inside(path: Path, folder: Path) -> bool:
     return path == folder or folder in path.parents
+
+
+def read_one(config: Config, path: Path) -> SourceFile:
+    """One content file named by the user (brief inspect), with discover's checks."""
+    root = config.root.resolve()
+    resolved = path.resolve()
+    try:
+        rel = resolved.relative_to(root).as_posix()
+    except ValueError:
+        rel = path.as_posix()  # outside the project: still readable, named as given
+    if path.suffix.lower() not in FORMATS:
+        raise ContentError(
+            error(
+                rel,
+                None,
+                "format",
+                f"unsupported file type {path.suffix!r}",
+                "brief reads .txt and .md files",
+            )
+        )
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ContentError(
+            error(rel, None, "read", f"cannot read: {exc.strerror or exc}")
+        ) from None
+    return SourceFile(rel, data, hashlib.sha256(data).hexdigest())

@@ -102,7 +102,7 @@ def normalize(doc: Document, config: Config, knowledge: Knowledge) -> Article:
         )
     words = sum(len(p.text.split()) for p in paragraphs)
     kicker, attribution = read_title(title, knowledge.kickers)
-    texts = [p.text for p in paragraphs if not p.heading]
+    texts = [p.text for p in paragraphs]
     cast = find_cast([title, *texts], knowledge)
     source_name = front.source or (dateline.agency if dateline else "")
     return Article(

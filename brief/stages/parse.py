@@ -16,7 +16,9 @@ FRONT_MATTER_KEYS = ("title", "date", "source", "source_url", "topics", "summary
 def parse(source: SourceFile) -> Document:
     """Decode ``source`` and split it; raise ContentError naming the file and line."""
     text, warnings = decode(source)
-    fmt: Format = "md" if FORMATS[PurePosixPath(source.path).suffix.lower()] == "md" else "txt"
+    # Text without a known suffix (brief add reading stdin) is wire copy.
+    suffix = PurePosixPath(source.path).suffix.lower()
+    fmt: Format = "md" if FORMATS.get(suffix) == "md" else "txt"
     lines = text.split("\n")
     if not lines or lines[0].rstrip() != "---":
         return Document(source, fmt, {}, {}, text, 1, warnings)
