@@ -11,6 +11,7 @@ from brief.model import Article, BuildReport, SourceFile, Topic
 from brief.news.knowledge import Knowledge, load_knowledge
 from brief.stages.assemble import assemble
 from brief.stages.discover import discover
+from brief.stages.merge import merge
 from brief.stages.normalize import normalize
 from brief.stages.parse import parse
 from brief.stages.plan import plan
@@ -29,7 +30,8 @@ def build(config: Config, *, drafts: bool = False, strict: bool = False) -> Buil
     topics, _ = load_topics(config.root)
     sources, found = discover(config)
     articles, problems = read_articles(sources, config, knowledge, topics)
-    problems += found + check_slugs(articles)
+    articles, merged = merge(articles)
+    problems += found + merged + check_slugs(articles)
     articles = tuple(a for a in articles if drafts or not a.draft)
     _stop_on_errors(problems, strict)
     site = assemble(articles, topics, config)
@@ -79,5 +81,5 @@ def check_slugs(articles: Sequence[Article]) -> tuple[Diagnostic, ...]:
 
 
 def _stop_on_errors(problems: Sequence[Diagnostic], strict: bool) -> None:
-    if any(p.severity == "error" or strict for p in problems):
+    if any(p.severity == "error" or (strict and p.severity == "warning") for p in problems):
         raise ContentError(tuple(problems))

@@ -11,6 +11,7 @@ from brief.model import Article
 from brief.news.knowledge import load_knowledge
 from brief.stages.assemble import assemble
 from brief.stages.discover import discover
+from brief.stages.merge import merge
 from brief.stages.plan import plan
 from brief.stages.render import render
 from brief.taxonomy import load_topics
@@ -35,7 +36,8 @@ def check(config: Config, *, drafts: bool = False) -> CheckReport:
     topics, _ = load_topics(config.root)
     sources, found = discover(config)
     articles, problems = read_articles(sources, config, load_knowledge(config.root), topics)
-    problems += found + check_slugs(articles)
+    articles, merged = merge(articles)
+    problems += found + merged + check_slugs(articles)
     kept = tuple(a for a in articles if drafts or not a.draft)
     if not any(p.severity == "error" for p in problems):
         site = assemble(kept, topics, config)

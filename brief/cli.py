@@ -38,7 +38,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for diagnostic in exc.diagnostics:
             print(diagnostic.format(), file=sys.stderr)
         errors = sum(d.severity == "error" for d in exc.diagnostics)
-        warnings = len(exc.diagnostics) - errors
+        warnings = sum(d.severity == "warning" for d in exc.diagnostics)
         if isinstance(exc, ContentError) and args.command == "build":
             print(
                 f"Build failed: {_plural(errors, 'error')}, {_plural(warnings, 'warning')}; "
@@ -137,7 +137,8 @@ def _build(args: argparse.Namespace) -> int:
     if not args.quiet:
         print(
             f"Built {_plural(report.articles, 'article')}, {_plural(report.pages, 'page')} "
-            f"({report.files} files), {_plural(len(report.warnings), 'warning')} "
+            f"({report.files} files), "
+            f"{_plural(sum(w.severity == 'warning' for w in report.warnings), 'warning')} "
             f"in {report.seconds:.2f} s into {report.output}/"
         )
     return 0
@@ -162,7 +163,7 @@ def _check(args: argparse.Namespace) -> int:
     report = check(_project(args.root), drafts=args.drafts)
     for diagnostic in (*report.problems, *report.guesses):
         print(diagnostic.format())
-    warnings = len(report.problems) - report.errors
+    warnings = sum(p.severity == "warning" for p in report.problems)
     print(
         f"Checked {_plural(report.articles, 'article')}: {_plural(report.errors, 'error')}, "
         f"{_plural(warnings, 'warning')}, {_plural(len(report.guesses), 'guess')}."

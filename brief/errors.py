@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-Severity = Literal["error", "warning"]
+Severity = Literal["error", "warning", "note"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +36,7 @@ class Diagnostic:
             where += f":{self.line}"
             if self.column is not None:
                 where += f":{self.column}"
-        kind = "warning: " if self.severity == "warning" else ""
+        kind = "" if self.severity == "error" else f"{self.severity}: "
         text = f"{where}: {kind}{self.code}: {self.message}"
         if self.hint:
             text += f" ({self.hint})"
@@ -54,6 +54,11 @@ def error(
 
 def warning(path: str, line: int | None, code: str, message: str, hint: str = "") -> Diagnostic:
     return Diagnostic(path, line, code, message, hint, "warning")
+
+
+def note(path: str, line: int | None, code: str, message: str, hint: str = "") -> Diagnostic:
+    """Something the user should know that is not a problem: it never fails a build."""
+    return Diagnostic(path, line, code, message, hint, "note")
 
 
 class BriefError(Exception):

@@ -120,8 +120,19 @@ class TopicTag:
 
 
 @dataclass(frozen=True, slots=True)
+class OtherSource:
+    """Another copy of the same story, merged into its canonical article."""
+
+    name: str
+    url: str
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class Article:
-    """One clean article. ``topics`` is empty until the tag stage, which only adds to it."""
+    """One clean article. ``topics`` is empty until the tag stage fills it, and
+    ``also_reported_by`` until the merge stage does; no other field changes after normalize."""
 
     slug: str
     title: str
@@ -147,6 +158,7 @@ class Article:
     source_path: str
     digest: str
     topics: tuple[TopicTag, ...] = ()
+    also_reported_by: tuple[OtherSource, ...] = ()
 
     @property
     def url(self) -> str:

@@ -1,0 +1,115 @@
+"""Tagged Articles -> Articles with each story once: copies merged into a canonical article.
+
+Two files are the same story when their clean text is identical, or when nearly all of its
+five-word shingles are shared (the same wire story saved from two sites with different
+furniture). The canonical copy is the one with an agency dateline, then the one that names
+its source, then the earliest, then the first path; the others become "also reported by".
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import defaultdict
+from dataclasses import replace
+
+from brief.errors import Diagnostic, note
+from brief.model import Article, OtherSource
+
+NEAR = 0.8  # share of shingles two copies of one story have in common, at least
+_SKETCH = 24  # smallest shingle hashes kept per article to find candidate pairs cheaply
+_WORD = re.compile(r"\w+")
+
+
+def merge(articles: tuple[Article, ...]) -> tuple[tuple[Article, ...], tuple[Diagnostic, ...]]:
+    """Articles with duplicates folded into one, and a note for every file merged."""
+    shingles = {a.source_path: _shingles(a) for a in articles}
+    groups = _group(articles, shingles)
+    kept: list[Article] = []
+    notes: list[Diagnostic] = []
+    for group in groups:
+        canonical, *others = sorted(group, key=_preference)
+        if not others:
+            kept.append(canonical)
+            continue
+        also = []
+        for other in others:
+            share = _jaccard(shingles[canonical.source_path], shingles[other.source_path])
+            reason = (
+                "identical text"
+                if _text(other) == _text(canonical)
+                else (f"{share:.0%} of the text shared")
+            )
+            also.append(OtherSource(other.source_name, other.source_url, other.source_path, reason))
+            notes.append(
+                note(
+                    other.source_path,
+                    other.title_line,
+                    "duplicate",
+                    f"merged into {canonical.source_path} ({reason})",
+                    "it is listed there as 'also reported by'",
+                )
+            )
+        kept.append(replace(canonical, also_reported_by=tuple(also)))
+    return tuple(sorted(kept, key=lambda a: a.source_path)), tuple(notes)
+
+
+def _preference(article: Article) -> tuple[bool, bool, float, str]:
+    return (
+        article.dateline is None,
+        not article.source_url,
+        article.published.timestamp(),
+        article.source_path,
+    )
+
+
+def _group(articles: tuple[Article, ...], shingles: dict[str, set[int]]) -> list[list[Article]]:
+    """Connected groups of same-story articles, found through shared sketch hashes."""
+    parent = {a.source_path: a.source_path for a in articles}
+
+    def root(path: str) -> str:
+        while parent[path] != path:
+            parent[path] = parent[parent[path]]
+            path = parent[path]
+        return path
+
+    by_sketch: dict[int, list[str]] = defaultdict(list)
+    for article in articles:
+        for value in sorted(shingles[article.source_path])[:_SKETCH]:
+            by_sketch[value].append(article.source_path)
+    checked: set[tuple[str, str]] = set()
+    for paths in by_sketch.values():
+        if len(paths) > 50:
+            continue  # a phrase every dispatch shares says nothing about sameness
+        for i, first in enumerate(paths):
+            for second in paths[i + 1 :]:
+                pair = (first, second) if first < second else (second, first)
+                if pair in checked:
+                    continue
+                checked.add(pair)
+                if _jaccard(shingles[first], shingles[second]) >= NEAR:
+                    parent[root(second)] = root(first)
+    groups: dict[str, list[Article]] = defaultdict(list)
+    for article in articles:
+        groups[root(article.source_path)].append(article)
+    return list(groups.values())
+
+
+def _text(article: Article) -> str:
+    return "\n".join(p.text for p in article.paragraphs)
+
+
+def _shingles(article: Article) -> set[int]:
+    words = _WORD.findall(_text(article).casefold())
+    if len(words) < 5:
+        words = words or [article.title.casefold()]
+        return {_hash(" ".join(words))}
+    return {_hash(" ".join(words[i : i + 5])) for i in range(len(words) - 4)}
+
+
+def _hash(text: str) -> int:
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big")
+
+
+def _jaccard(a: set[int], b: set[int]) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0

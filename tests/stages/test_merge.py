@@ -1,0 +1,85 @@
+"""merge: the same story saved twice becomes one article that lists the other copies."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from brief.stages.merge import merge
+
+from .helpers import article
+
+STORY = (
+    "MOSCOW, June 1. /TASS/. Russia and the United States will hold consultations on strategic "
+    "stability in Geneva next week, Deputy Foreign Minister Sergey Ryabkov told reporters on Tuesday.\n\n"
+    "“We expect a professional conversation without any illusions about quick results,” he said.\n\n"
+    "The talks follow the extension of the New START treaty in February for five more years.\n"
+)
+
+
+def test_identical_text_from_two_files_is_merged_into_one_with_a_note() -> None:
+    a = article("content/2021/a.txt", "Ryabkov on Geneva talks\n\n" + STORY)
+    b = article(
+        "content/2021/b.txt",
+        "---\nsource: Example Site\nsource_url: https://example.org/x\n---\n"
+        "Ryabkov on Geneva talks\n\n"
+        + STORY.replace("MOSCOW, June 1. /TASS/. ", "MOSCOW, June 1. /TASS/. "),
+    )
+    kept, notes = merge((a, b))
+    assert len(kept) == 1
+    [canonical] = kept
+    assert (
+        canonical.source_path == "content/2021/b.txt"
+    )  # both have the dateline; b names its source
+    assert [(o.path, o.reason) for o in canonical.also_reported_by] == [
+        ("content/2021/a.txt", "identical text")
+    ]
+    assert [n.format() for n in notes] == [
+        "content/2021/a.txt:1: note: duplicate: merged into content/2021/b.txt (identical text) "
+        "(it is listed there as 'also reported by')"
+    ]
+
+
+def test_the_same_wire_story_with_other_furniture_is_merged() -> None:
+    a = article("content/2021/a.txt", "Ryabkov on Geneva talks\n\n" + STORY)
+    b = article(
+        "content/2021/b.txt",
+        "---\ndate: 2021-06-01\n---\nRussia, US to hold Geneva consultations — Ryabkov\n\nA standfirst from another site.\n\n"
+        + STORY.replace("MOSCOW, June 1. /TASS/. ", "")
+        + "\nSubscribe to our daily digest\n",
+    )
+    kept, _ = merge((a, b))
+    assert [k.source_path for k in kept] == [
+        "content/2021/a.txt"
+    ]  # the copy with the dateline wins
+    [other] = kept[0].also_reported_by
+    assert other.path == "content/2021/b.txt" and other.reason.endswith("of the text shared")
+
+
+def test_different_stories_on_the_same_topic_are_kept_apart() -> None:
+    a = article("content/2021/a.txt", "Ryabkov on Geneva talks\n\n" + STORY)
+    b = article(
+        "content/2021/b.txt",
+        "Lavrov on Geneva\n\nMOSCOW, June 2. /TASS/. Foreign Minister Sergey Lavrov "
+        "said on Wednesday that Moscow expected the consultations on strategic stability in Geneva to "
+        "be difficult, and that no quick results should be expected from them at all.\n",
+    )
+    kept, notes = merge((a, b))
+    assert len(kept) == 2 and notes == ()
+
+
+def test_a_merged_copy_does_not_collide_on_its_slug_and_the_page_lists_it(
+    site: Callable[[str], Path], run: Callable[..., tuple[int, str, str]]
+) -> None:
+    project = site(
+        "-- content/2021/a.txt --\nRyabkov on Geneva talks\n\n"
+        + STORY
+        + "-- content/2021/b.txt --\n---\nsource: Example Site\nsource_url: https://example.org/x\n---\n"
+        "Ryabkov on Geneva talks\n\n" + STORY
+    )
+    code, out, err = run("build", "--root", project)
+    assert code == 0, err
+    assert "content/2021/a.txt:1: note: duplicate: merged into content/2021/b.txt" in err
+    assert out.startswith("Built 1 article,") and "0 warnings" in out
+    page = (project / "site/articles/ryabkov-on-geneva-talks/index.html").read_text()
+    assert "Also reported by" in page and "identical text" in page
