@@ -59,6 +59,7 @@ def to_text(article: Article) -> str:
         "date": article.published.isoformat(),
         "source": article.source_name,
         "source_url": article.source_url,
+        "author": article.author,
         "summary": article.summary,
         "slug": article.slug,
     }

@@ -13,7 +13,7 @@ from typing import Literal
 
 from brief.errors import Diagnostic
 
-Format = Literal["txt", "md"]
+Format = Literal["txt", "md", "html"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +143,7 @@ class Article:
     dateline: Dateline | None
     source_name: str
     source_url: str
+    author: str
     paragraphs: tuple[Paragraph, ...]
     body_html: str
     summary: str

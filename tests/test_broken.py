@@ -68,7 +68,7 @@ def test_one_run_reports_every_problem_in_path_order(
         "content/empty.txt:1: empty: the file is empty (write a title line, a blank line, then the story)",
         "content/no-year.txt:3: dateline: no year for 'June 8' (put the file under a year folder "
         "such as content/2021/, or add date: to its front matter)",
-        "content/notes.docx: warning: skipped: unsupported file type '.docx' (brief reads .txt and .md files)",
+        "content/notes.docx: warning: skipped: unsupported file type '.docx' (brief reads .txt, .md and .html files)",
         "Build failed: 6 errors, 2 warnings; site/ was left as it was.",
     ]
     assert not (project / "site").exists()

@@ -10,7 +10,7 @@ from brief.config import Config
 from brief.errors import ContentError, Diagnostic, error, warning
 from brief.model import SourceFile
 
-FORMATS = {".txt": "txt", ".md": "md", ".markdown": "md"}
+FORMATS = {".txt": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"}
 
 
 def discover(config: Config) -> tuple[tuple[SourceFile, ...], tuple[Diagnostic, ...]]:
@@ -40,7 +40,7 @@ def discover(config: Config) -> tuple[tuple[SourceFile, ...], tuple[Diagnostic, 
                     None,
                     "skipped",
                     f"unsupported file type {path.suffix!r}",
-                    "brief reads .txt and .md files",
+                    "brief reads .txt, .md and .html files",
                 )
             )
             continue
@@ -109,7 +109,7 @@ def read_one(config: Config, path: Path) -> SourceFile:
                 None,
                 "format",
                 f"unsupported file type {path.suffix!r}",
-                "brief reads .txt and .md files",
+                "brief reads .txt, .md and .html files",
             )
         )
     try:

@@ -40,6 +40,7 @@ class _Front:
     date: str | None = None
     source: str = ""
     source_url: str = ""
+    author: str = ""
     topics: tuple[str, ...] = ()
     summary: str | None = None
     slug: str | None = None
@@ -115,6 +116,7 @@ def normalize(doc: Document, config: Config, knowledge: Knowledge) -> Article:
         dateline=dateline,
         source_name=source_name,
         source_url=front.source_url,
+        author=front.author,
         paragraphs=paragraphs,
         body_html=body_html,
         summary=_summary(front, paragraphs, knowledge, notes),
@@ -162,7 +164,7 @@ def _front_matter(doc: Document, notes: _Notes) -> _Front:
                 )
             else:
                 front.topics = tuple(_clean(t) for t in items)
-        elif key in ("title", "date", "source", "source_url", "summary", "slug"):
+        elif key in ("title", "date", "source", "source_url", "author", "summary", "slug"):
             if not isinstance(value, str) or not value.strip():
                 notes.errors.append(
                     error(

@@ -10,11 +10,23 @@ from brief.model import Document, Format, SourceFile
 from brief.stages.discover import FORMATS
 from brief.yaml_loader import YamlError, load_yaml
 
-FRONT_MATTER_KEYS = ("title", "date", "source", "source_url", "topics", "summary", "slug", "draft")
+FRONT_MATTER_KEYS = (
+    "title",
+    "date",
+    "source",
+    "source_url",
+    "author",
+    "topics",
+    "summary",
+    "slug",
+    "draft",
+)
 
 
 def parse(source: SourceFile) -> Document:
     """Decode ``source`` and split it; raise ContentError naming the file and line."""
+    if FORMATS.get(PurePosixPath(source.path).suffix.lower()) == "html":
+        return _parse_page(source)
     text, warnings = decode(source)
     # Text without a known suffix (brief add reading stdin) is wire copy.
     suffix = PurePosixPath(source.path).suffix.lower()
@@ -91,3 +103,53 @@ def decode(source: SourceFile) -> tuple[str, tuple[Diagnostic, ...]]:
         warnings = (warning(source.path, line, "encoding", "NUL bytes replaced with U+FFFD"),)
         text = text.replace("\x00", "\ufffd")
     return text, warnings
+
+
+def _parse_page(source: SourceFile) -> Document:
+    """A saved web page: main text and metadata extracted by trafilatura (the html extra)."""
+    try:
+        import trafilatura  # an optional extra: imported only when a page is there to read
+    except ImportError:
+        raise ContentError(
+            warning(
+                source.path,
+                None,
+                "html",
+                "saved web pages need the html extra; this file was skipped",
+                "pip install 'brief[html]'",
+            )
+        ) from None
+    extracted = trafilatura.bare_extraction(
+        source.data,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=False,
+        deduplicate=False,
+    )
+    text = getattr(extracted, "text", None) if extracted is not None else None
+    front: dict[str, object] = {}
+    for key, attribute in (
+        ("title", "title"),
+        ("date", "date"),
+        ("source", "sitename"),
+        ("source_url", "url"),
+        ("author", "author"),
+    ):
+        value = getattr(extracted, attribute, None)
+        if isinstance(value, str) and value.strip():
+            front[key] = value.strip()
+    lines = [line.strip() for line in (text or "").replace("\r", "").split("\n") if line.strip()]
+    if lines and front.get("title") and lines[0].casefold() == str(front["title"]).casefold():
+        lines.pop(0)  # the page's own headline, already the title
+    if len(lines) < (1 if front.get("title") else 2):
+        raise ContentError(
+            error(
+                source.path,
+                None,
+                "html",
+                "no article text found in the page",
+                "save the article's own page, or paste its text into a .txt",
+            )
+        )
+    # Each extracted line is a paragraph; wire-copy rules then apply as to a .txt.
+    return Document(source, "html", front, dict.fromkeys(front, 1), "\n\n".join(lines), 1, ())

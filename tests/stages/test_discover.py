@@ -43,7 +43,7 @@ def test_other_file_types_are_skipped_with_a_warning(tmp_path: Path) -> None:
     files, problems = discover(config)
     assert files == ()
     assert [p.format() for p in problems] == [
-        "content/a.docx: warning: skipped: unsupported file type '.docx' (brief reads .txt and .md files)"
+        "content/a.docx: warning: skipped: unsupported file type '.docx' (brief reads .txt, .md and .html files)"
     ]
 
 
