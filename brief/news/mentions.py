@@ -50,6 +50,7 @@ _NOT_NAMES = {
     "November",
     "December",
 }
+_DASHES = str.maketrans("‐‑–—", "----")
 _NAME_WORD = r"(?:[A-Z][a-zà-ÿ'’]+(?:-[A-Z][a-zà-ÿ'’]+)?)"
 _ROLE_WORD = r"(?:[A-Z][\w.'’-]*|of|for|the)"
 
@@ -96,12 +97,13 @@ class Cast:
 def find_cast(texts: list[str], knowledge: Knowledge) -> Cast:
     """Every known or title-introduced name in ``texts`` (the title first, then paragraphs)."""
     cast = Cast([], {}, {})
-    for entity in knowledge.entities:
-        for index, text in enumerate(texts):
-            for match in _entity_pattern(entity).finditer(text):
-                _add(cast, entity.name, entity.kind, entity.gender, match.group(0), index, match)
-                if entity.kind == "person":
-                    cast.people[entity.name].roles.extend(entity.roles)
+    pattern, by_spelling = _gazetteer_pattern(knowledge.entities)
+    for index, text in enumerate(texts):
+        for match in pattern.finditer(text):
+            entity = by_spelling[match.group(0).translate(_DASHES)]
+            _add(cast, entity.name, entity.kind, entity.gender, match.group(0), index, match)
+            if entity.kind == "person":
+                cast.people[entity.name].roles.extend(entity.roles)
     for index, text in enumerate(texts):
         for match in _title_pattern(knowledge.titles).finditer(text):
             name = match.group("name")
@@ -158,11 +160,17 @@ def _collect_roles(cast: Cast, texts: list[str]) -> None:
                 cast.people[occurrence.name].roles.append(" ".join(words))
 
 
-@lru_cache(maxsize=1024)
-def _entity_pattern(entity: Entity) -> re.Pattern[str]:
-    names = sorted({entity.name, *entity.aliases}, key=len, reverse=True)
+@lru_cache(maxsize=16)
+def _gazetteer_pattern(entities: tuple[Entity, ...]) -> tuple[re.Pattern[str], dict[str, Entity]]:
+    """One pattern for every name and alias (longest first, so the longest name wins)."""
+    by_spelling: dict[str, Entity] = {}
+    for entity in entities:
+        for spelling in (entity.name, *entity.aliases):
+            by_spelling.setdefault(spelling.translate(_DASHES), entity)
+    names = sorted(by_spelling, key=lambda n: (-len(n), n))
     alternatives = "|".join(re.escape(n).replace(r"\-", "[-‐‑–—]") for n in names)
-    return re.compile(rf"(?<![\w\-–—])(?:{alternatives})(?![\w\-–—]|\.\w)")
+    pattern = re.compile(rf"(?<![\w\-–—])(?:{alternatives})(?![\w\-–—]|\.\w)")
+    return pattern, by_spelling
 
 
 @lru_cache(maxsize=16)

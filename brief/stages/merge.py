@@ -8,9 +8,9 @@ its source, then the earliest, then the first path; the others become "also repo
 
 from __future__ import annotations
 
-import hashlib
 import re
-from collections import defaultdict
+import zlib
+from collections import Counter, defaultdict
 from dataclasses import replace
 
 from brief.errors import Diagnostic, note
@@ -77,18 +77,17 @@ def _group(articles: tuple[Article, ...], shingles: dict[str, set[int]]) -> list
     for article in articles:
         for value in sorted(shingles[article.source_path])[:_SKETCH]:
             by_sketch[value].append(article.source_path)
-    checked: set[tuple[str, str]] = set()
+    shared: Counter[tuple[str, str]] = Counter()
     for paths in by_sketch.values():
         if len(paths) > 50:
             continue  # a phrase every dispatch shares says nothing about sameness
         for i, first in enumerate(paths):
             for second in paths[i + 1 :]:
-                pair = (first, second) if first < second else (second, first)
-                if pair in checked:
-                    continue
-                checked.add(pair)
-                if _jaccard(shingles[first], shingles[second]) >= NEAR:
-                    parent[root(second)] = root(first)
+                shared[(first, second) if first < second else (second, first)] += 1
+    # Copies of one story share most of their smallest hashes; only those pairs are compared.
+    for (first, second), count in sorted(shared.items()):
+        if count >= _SKETCH // 2 and _jaccard(shingles[first], shingles[second]) >= NEAR:
+            parent[root(second)] = root(first)
     groups: dict[str, list[Article]] = defaultdict(list)
     for article in articles:
         groups[root(article.source_path)].append(article)
@@ -108,7 +107,8 @@ def _shingles(article: Article) -> set[int]:
 
 
 def _hash(text: str) -> int:
-    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big")
+    # Deterministic across runs (unlike hash()), so the same files always merge the same way.
+    return zlib.crc32(text.encode())
 
 
 def _jaccard(a: set[int], b: set[int]) -> float:

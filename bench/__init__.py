@@ -1,0 +1,1 @@
+"""Benchmarks: a deterministic news corpus and brief measured against Hugo and Pelican."""
