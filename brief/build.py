@@ -1,47 +1,48 @@
-"""Config -> BuildReport: the whole pipeline, one line per stage."""
+"""Config -> BuildReport: the whole pipeline, one line per stage, with the cache at the edges."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from time import perf_counter
 
+from brief import cache
 from brief.config import Config
 from brief.errors import BriefError, ContentError, Diagnostic, error
+from brief.incremental import gather, previous_output, read_cached, render_changed
 from brief.model import Article, BuildReport, SourceFile, Topic
-from brief.news.knowledge import Knowledge, load_knowledge
+from brief.news.knowledge import Knowledge
 from brief.stages.assemble import assemble
-from brief.stages.discover import discover
 from brief.stages.merge import merge
 from brief.stages.normalize import normalize
 from brief.stages.parse import parse
 from brief.stages.plan import plan
-from brief.stages.render import copy_static, render
 from brief.stages.tag import tag
 from brief.stages.write import check_output, write
-from brief.taxonomy import load_topics
-from brief.templating import make_environment
 
 
-def build(config: Config, *, drafts: bool = False, strict: bool = False) -> BuildReport:
+def build(
+    config: Config, *, drafts: bool = False, strict: bool = False, use_cache: bool = True
+) -> BuildReport:
     """Build the site into the output folder; raise BriefError with every problem found."""
     started = perf_counter()
     output = check_output(config)
-    knowledge = load_knowledge(config.root)
-    topics, _ = load_topics(config.root)
-    sources, found = discover(config)
-    articles, problems = read_articles(sources, config, knowledge, topics)
-    articles, merged = merge(articles)
-    problems += found + merged + check_slugs(articles)
+    inputs = gather(config, drafts)
+    before = previous_output(config, output) if use_cache else cache.Manifest.empty()
+    if before.inputs == inputs.digest:  # nothing that shapes the site changed since
+        _stop_on_errors(before.warnings, strict)
+        return _report(config, before.articles, before.pages, 0, before.warnings, started, before)
+    articles, problems, sketches = read_cached(inputs, config, use_cache, read_articles)
+    articles, merged = merge(articles, sketches)
+    problems += inputs.found + merged + check_slugs(articles)
     articles = tuple(a for a in articles if drafts or not a.draft)
     _stop_on_errors(problems, strict)
-    site = assemble(articles, topics, config)
+    site = assemble(articles, inputs.topics, config)
     pages = plan(site, config)
-    files = render(pages, make_environment(config), site, config) + copy_static(config)
-    written = write(files, output)
-    warnings = tuple(sorted(problems, key=Diagnostic.sort_key))
-    return BuildReport(
-        len(articles), len(pages), written, warnings, perf_counter() - started, config.output_dir
-    )
+    files, after = render_changed(pages, site, config, inputs, before, output, len(articles))
+    written = write(files.changed, output, files.kept, after.stamp) if files.any_change else 0
+    if use_cache:
+        cache.save_manifest(config.root, config.output_dir, after, problems)
+    return _report(config, len(articles), len(pages), written, problems, started, before, after)
 
 
 def read_articles(
@@ -78,6 +79,29 @@ def check_slugs(articles: Sequence[Article]) -> tuple[Diagnostic, ...]:
                 )
             )
     return tuple(problems)
+
+
+def _report(
+    config: Config,
+    articles: int,
+    pages: int,
+    written: int,
+    problems: Sequence[Diagnostic],
+    started: float,
+    before: cache.Manifest,
+    after: cache.Manifest | None = None,
+) -> BuildReport:
+    after = after or before
+    return BuildReport(
+        articles,
+        pages,
+        written,
+        tuple(sorted(problems, key=Diagnostic.sort_key)),
+        perf_counter() - started,
+        config.output_dir,
+        skipped=len(after.records) - written,
+        removed=len(set(before.records) - set(after.records)),
+    )
 
 
 def _stop_on_errors(problems: Sequence[Diagnostic], strict: bool) -> None:

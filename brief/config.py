@@ -78,7 +78,7 @@ def load_config(root: Path, overrides: dict[str, Any] | None = None) -> Config:
     path = root / CONFIG_NAME
     loaded = _read(path, CONFIG_NAME) if path.is_file() else Loaded({}, {})
     values, problems = _check_keys(loaded)
-    config = Config(root=root, **values, **(overrides or {}))
+    config = Config(root=root, **{**values, **(overrides or {})})
     problems += _validate(config, loaded.lines, overrides or {})
     if problems:
         raise ConfigError(tuple(problems))

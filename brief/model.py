@@ -255,3 +255,5 @@ class BuildReport:
     warnings: tuple[Diagnostic, ...]
     seconds: float
     output: str
+    skipped: int = 0
+    removed: int = 0

@@ -19,6 +19,11 @@ def theme_path() -> Path:
     return installed if installed.is_dir() else _PACKAGE.parent / "templates"
 
 
+def template_folders(config: Config) -> tuple[Path, ...]:
+    """Where templates and static files are read from, the site's own first."""
+    return (config.templates_path, theme_path())
+
+
 def make_environment(config: Config) -> jinja2.Environment:
     """A site's templates/ overrides the theme file by file; "!theme/x.html" is the original."""
     theme = jinja2.FileSystemLoader(theme_path())

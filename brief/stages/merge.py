@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import zlib
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import replace
 
 from brief.errors import Diagnostic, note
@@ -21,10 +22,21 @@ _SKETCH = 24  # smallest shingle hashes kept per article to find candidate pairs
 _WORD = re.compile(r"\w+")
 
 
-def merge(articles: tuple[Article, ...]) -> tuple[tuple[Article, ...], tuple[Diagnostic, ...]]:
-    """Articles with duplicates folded into one, and a note for every file merged."""
-    shingles = {a.source_path: _shingles(a) for a in articles}
-    groups = _group(articles, shingles)
+def sketch(article: Article) -> tuple[int, ...]:
+    """The smallest shingle hashes of an article: enough to find its copies, cheap to keep."""
+    return tuple(sorted(_shingles(article))[:_SKETCH])
+
+
+def merge(
+    articles: tuple[Article, ...], sketches: Mapping[str, tuple[int, ...]] | None = None
+) -> tuple[tuple[Article, ...], tuple[Diagnostic, ...]]:
+    """Articles with duplicates folded into one, and a note for every file merged.
+
+    ``sketches`` (by source path) may come from the cache; missing ones are computed.
+    """
+    known = sketches or {}
+    sketched = {a.source_path: known.get(a.source_path) or sketch(a) for a in articles}
+    groups = _group(articles, sketched)
     kept: list[Article] = []
     notes: list[Diagnostic] = []
     for group in groups:
@@ -34,11 +46,11 @@ def merge(articles: tuple[Article, ...]) -> tuple[tuple[Article, ...], tuple[Dia
             continue
         also = []
         for other in others:
-            share = _jaccard(shingles[canonical.source_path], shingles[other.source_path])
+            share = _jaccard(_shingles(canonical), _shingles(other))
             reason = (
                 "identical text"
                 if _text(other) == _text(canonical)
-                else (f"{share:.0%} of the text shared")
+                else f"{share:.0%} of the text shared"
             )
             also.append(OtherSource(other.source_name, other.source_url, other.source_path, reason))
             notes.append(
@@ -63,9 +75,12 @@ def _preference(article: Article) -> tuple[bool, bool, float, str]:
     )
 
 
-def _group(articles: tuple[Article, ...], shingles: dict[str, set[int]]) -> list[list[Article]]:
+def _group(
+    articles: tuple[Article, ...], sketches: Mapping[str, tuple[int, ...]]
+) -> list[list[Article]]:
     """Connected groups of same-story articles, found through shared sketch hashes."""
     parent = {a.source_path: a.source_path for a in articles}
+    by_path = {a.source_path: a for a in articles}
 
     def root(path: str) -> str:
         while parent[path] != path:
@@ -73,12 +88,12 @@ def _group(articles: tuple[Article, ...], shingles: dict[str, set[int]]) -> list
             path = parent[path]
         return path
 
-    by_sketch: dict[int, list[str]] = defaultdict(list)
+    by_value: dict[int, list[str]] = defaultdict(list)
     for article in articles:
-        for value in sorted(shingles[article.source_path])[:_SKETCH]:
-            by_sketch[value].append(article.source_path)
+        for value in sketches[article.source_path]:
+            by_value[value].append(article.source_path)
     shared: Counter[tuple[str, str]] = Counter()
-    for paths in by_sketch.values():
+    for paths in by_value.values():
         if len(paths) > 50:
             continue  # a phrase every dispatch shares says nothing about sameness
         for i, first in enumerate(paths):
@@ -86,7 +101,10 @@ def _group(articles: tuple[Article, ...], shingles: dict[str, set[int]]) -> list
                 shared[(first, second) if first < second else (second, first)] += 1
     # Copies of one story share most of their smallest hashes; only those pairs are compared.
     for (first, second), count in sorted(shared.items()):
-        if count >= _SKETCH // 2 and _jaccard(shingles[first], shingles[second]) >= NEAR:
+        if (
+            count >= _SKETCH // 2
+            and _jaccard(_shingles(by_path[first]), _shingles(by_path[second])) >= NEAR
+        ):
             parent[root(second)] = root(first)
     groups: dict[str, list[Article]] = defaultdict(list)
     for article in articles:

@@ -6,7 +6,7 @@ import html
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone
 from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 
@@ -90,6 +90,10 @@ def normalize(doc: Document, config: Config, knowledge: Knowledge) -> Article:
     if title is None or not blocks:
         raise ContentError(tuple(notes.errors))  # nothing to date: the date error would be noise
     published = _published(doc, front, dateline, config, notes)
+    if published is not None:
+        # A fixed offset, not the zone object: the moment and its wall time are the same, and
+        # the value stays plain data (cacheable without pickling a zone database entry).
+        published = published.replace(tzinfo=timezone(published.utcoffset() or timedelta(0)))
     if notes.errors or published is None:
         raise ContentError(tuple(notes.errors))
     if doc.format == "md":

@@ -55,27 +55,48 @@ def check_output(config: Config) -> Path:
     return output
 
 
-def write(files: Iterable[OutputFile], output: Path) -> int:
-    """Write ``files`` into a staging folder and swap it with ``output``; return the count."""
+def write(
+    files: Iterable[OutputFile], output: Path, keep: Iterable[str] = (), stamp: str = ""
+) -> int:
+    """Write ``files``, and hard-link the ``keep`` paths from the current output, into a
+    staging folder, then swap it with ``output``; return how many files were written."""
     staging = output.with_name(f".{output.name}.brief-staging")
     _clear_leftovers(output)
     staging.mkdir()
-    count = 0
     made: set[Path] = {staging}
-    for file in files:
-        target = staging / file.path
+
+    def place(path: str) -> Path:
+        target = staging / path
         if staging not in target.resolve().parents:
-            raise OutputError(
-                error(file.path, None, "output", "page path leaves the output folder")
-            )
+            raise OutputError(error(path, None, "output", "page path leaves the output folder"))
         if target.parent not in made:
             target.parent.mkdir(parents=True, exist_ok=True)
             made.add(target.parent)
-        target.write_bytes(file.data)
+        return target
+
+    for path in keep:
+        # A link, not a copy: nothing is written for an unchanged page, and the old site's
+        # file is never written through, because new files are always new inodes.
+        try:
+            os.link(output / path, place(path))
+        except OSError:
+            shutil.copy2(output / path, place(path))
+    count = 0
+    for file in files:
+        place(file.path).write_bytes(file.data)
         count += 1
-    (staging / MARKER).write_bytes(_MARKER_TEXT)
+    (staging / MARKER).write_bytes(_MARKER_TEXT + (f"build: {stamp}\n" if stamp else "").encode())
     _swap(staging, output)
     return count
+
+
+def read_stamp(output: Path) -> str:
+    """The build stamp in the output's marker file ("" if none): which manifest it matches."""
+    try:
+        text = (output / MARKER).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return ""
+    return next((line[7:] for line in text.splitlines() if line.startswith("build: ")), "")
 
 
 def _swap(staging: Path, output: Path) -> None:

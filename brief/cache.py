@@ -1,0 +1,200 @@
+"""The build cache in .brief-cache/: normalized articles by content, and the pages last written.
+
+Each file carries a SHA-256 checksum of its body, so a truncated or corrupt cache is detected
+and ignored, never used. Articles are pickled (C-fast, which a 10,000-article rebuild needs)
+but unpickled with an allowlist of brief's own value types, so a cache found in a cloned
+repository cannot run code; the page manifest is plain tuples in marshal.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import marshal
+import os
+import pickle
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from brief import __version__, model
+from brief.errors import Diagnostic
+
+CACHE_DIR = ".brief-cache"
+_MAGIC = b"brief-cache-2\n"
+_ALLOWED = {
+    *(
+        (cls.__module__, cls.__qualname__)
+        for cls in (
+            model.Article,
+            model.Dateline,
+            model.Paragraph,
+            model.Provenance,
+            model.DeclaredTopic,
+            model.Evidence,
+            model.Topic,
+            model.TopicTag,
+            model.Quote,
+            model.Mention,
+            model.OtherSource,
+            Diagnostic,
+        )
+    ),
+    ("datetime", "datetime"),
+    ("datetime", "timezone"),
+    ("datetime", "timedelta"),
+    ("zoneinfo", "ZoneInfo._unpickle"),
+    ("markupsafe", "Markup"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class PageRecord:
+    """What the manifest remembers of a written file: its inputs' fingerprint and its size."""
+
+    fingerprint: str
+    size: int
+
+
+def article_key(path: str, digest: str, fingerprint: str) -> str:
+    """The cache key of one file's article: its place, its bytes and everything that reads it."""
+    return hashlib.sha256(f"{path}\0{digest}\0{fingerprint}".encode()).hexdigest()
+
+
+def fingerprint(*parts: bytes | str) -> str:
+    """A digest of the inputs that shape every article or page, brief's version first."""
+    digest = hashlib.sha256(__version__.encode())
+    for part in parts:
+        data = part.encode() if isinstance(part, str) else part
+        digest.update(len(data).to_bytes(8, "big") + data)
+    return digest.hexdigest()
+
+
+def folder_digest(folders: Iterable[Path]) -> str:
+    """Names and bytes of every file under ``folders``: the templates and assets."""
+    digest = hashlib.sha256()
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+                digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+Entry = tuple[model.Article, tuple[int, ...]]
+"""A cached article and its merge sketch."""
+
+
+def load_articles(root: Path) -> dict[str, Entry]:
+    """The cached articles by key; an empty dict when the cache is absent or damaged."""
+    body = _read(root / CACHE_DIR / "articles.bin")
+    if body is None:
+        return {}
+    try:
+        payload = _Unpickler(io.BytesIO(body)).load()
+    except (
+        pickle.UnpicklingError,
+        EOFError,
+        TypeError,
+        ValueError,
+        AttributeError,
+        IndexError,
+        KeyError,
+        ImportError,
+    ):
+        return {}
+    return payload if isinstance(payload, dict) else {}
+
+
+def save_articles(root: Path, entries: Mapping[str, Entry]) -> None:
+    _write(
+        root / CACHE_DIR / "articles.bin",
+        pickle.dumps(dict(sorted(entries.items())), protocol=pickle.HIGHEST_PROTOCOL),
+    )
+
+
+class _Unpickler(pickle.Unpickler):
+    """Only brief's own value types may be rebuilt: a cache found in a cloned repository
+    cannot name os.system or anything else (the 'restricting globals' recipe of the
+    pickle documentation)."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) in _ALLOWED:
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"{module}.{name} is not allowed in the cache")
+
+
+@dataclass(frozen=True, slots=True)
+class Manifest:
+    """What the last build into one output folder wrote, and from which inputs."""
+
+    stamp: str
+    inputs: str
+    records: dict[str, PageRecord]
+    articles: int
+    pages: int
+    warnings: tuple[Diagnostic, ...]
+
+    @classmethod
+    def empty(cls) -> Manifest:
+        return cls("", "", {}, 0, 0, ())
+
+
+def load_manifest(root: Path, output_dir: str) -> Manifest:
+    """The manifest of the last build into ``output_dir``; empty when absent or damaged."""
+    body = _read(_manifest_file(root, output_dir))
+    if body is None:
+        return Manifest.empty()
+    try:
+        stamp, inputs, records, articles, pages, warnings = marshal.loads(body)
+        return Manifest(
+            str(stamp),
+            str(inputs),
+            {path: PageRecord(str(fp), int(size)) for path, (fp, size) in records},
+            int(articles),
+            int(pages),
+            tuple(Diagnostic(*w) for w in warnings),
+        )
+    except (TypeError, ValueError, EOFError):
+        return Manifest.empty()
+
+
+def save_manifest(
+    root: Path, output_dir: str, manifest: Manifest, problems: Iterable[Diagnostic]
+) -> None:
+    """Save the manifest with the build's warnings, which an unchanged rebuild repeats."""
+    records = tuple((path, (r.fingerprint, r.size)) for path, r in sorted(manifest.records.items()))
+    warnings = tuple(
+        (d.path, d.line, d.code, d.message, d.hint, d.severity, d.column) for d in problems
+    )
+    body = (manifest.stamp, manifest.inputs, records, manifest.articles, manifest.pages, warnings)
+    _write(_manifest_file(root, output_dir), marshal.dumps(body))
+
+
+def _manifest_file(root: Path, output_dir: str) -> Path:
+    name = hashlib.sha256(output_dir.encode()).hexdigest()[:12]
+    return root / CACHE_DIR / f"pages-{name}.bin"
+
+
+def _read(path: Path) -> bytes | None:
+    """The checked body of a cache file; None when it is missing, truncated or corrupt."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    size = len(_MAGIC)
+    head, checksum, body = data[:size], data[size : size + 32], data[size + 32 :]
+    if head != _MAGIC or hashlib.sha256(body).digest() != checksum:
+        return None
+    return body
+
+
+def _write(path: Path, body: bytes) -> None:
+    """Write beside and rename, so a killed build leaves the old cache or the new one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary.write_bytes(_MAGIC + hashlib.sha256(body).digest() + body)
+    os.replace(temporary, path)

@@ -1,0 +1,163 @@
+"""What changed since the last build: the inputs' fingerprints, cached articles, stale pages.
+
+A build is incremental by default and must equal a clean build byte for byte: every decision
+here is made from fingerprints of inputs, never from timestamps, and anything in doubt
+(a missing or damaged cache, an output folder that is not the last build's) is rebuilt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+from brief import cache
+from brief.config import Config
+from brief.errors import Diagnostic
+from brief.fingerprints import page_fingerprint
+from brief.model import Article, OutputFile, Page, Site, SourceFile, Topic
+from brief.news.knowledge import Knowledge, load_knowledge
+from brief.stages.discover import discover
+from brief.stages.merge import sketch
+from brief.stages.render import copy_static, render
+from brief.stages.write import read_stamp
+from brief.taxonomy import load_topics
+from brief.templating import make_environment, template_folders
+
+Reader = Callable[
+    [Sequence[SourceFile], Config, Knowledge, tuple[Topic, ...]],
+    tuple[tuple[Article, ...], tuple[Diagnostic, ...]],
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Inputs:
+    """Everything a build reads, with the fingerprints that say whether it changed."""
+
+    knowledge: Knowledge
+    topics: tuple[Topic, ...]
+    sources: tuple[SourceFile, ...]
+    found: tuple[Diagnostic, ...]
+    content_fp: str
+    site_fp: str
+    digest: str
+
+
+@dataclass(frozen=True, slots=True)
+class Files:
+    """The files a build writes and the unchanged ones it keeps from the last build."""
+
+    changed: tuple[OutputFile, ...]
+    kept: tuple[str, ...]
+    any_change: bool
+
+
+def gather(config: Config, drafts: bool) -> Inputs:
+    """Read the project's files and fingerprint them: data, taxonomy, templates, content."""
+    knowledge = load_knowledge(config.root)
+    topics, taxonomy = load_topics(config.root)
+    sources, found = discover(config)
+    content_fp = cache.fingerprint(
+        knowledge.fingerprint, taxonomy, config.timezone, config.reference_date
+    )
+    settings = repr([(f.name, getattr(config, f.name)) for f in fields(config) if f.name != "root"])
+    site_fp = cache.fingerprint(
+        content_fp, cache.folder_digest(template_folders(config)), settings, str(drafts)
+    )
+    digest = cache.fingerprint(
+        site_fp,
+        *(f"{s.path}\0{s.digest}" for s in sources),
+        *(d.format() for d in found),
+    )
+    return Inputs(knowledge, topics, sources, found, content_fp, site_fp, digest)
+
+
+def previous_output(config: Config, output: Path) -> cache.Manifest:
+    """The last build's manifest, if the output folder is still that build's output."""
+    manifest = cache.load_manifest(config.root, config.output_dir)
+    if manifest.stamp and manifest.stamp == read_stamp(output):
+        return manifest
+    return cache.Manifest.empty()
+
+
+def read_cached(
+    inputs: Inputs, config: Config, use_cache: bool, reader: Reader
+) -> tuple[tuple[Article, ...], tuple[Diagnostic, ...], dict[str, tuple[int, ...]]]:
+    """Articles from the cache where a file and all that reads it are unchanged, the others
+    read afresh by ``reader``; with their warnings and merge sketches. Saves the cache."""
+    cached = cache.load_articles(config.root) if use_cache else {}
+    keys = {s.path: cache.article_key(s.path, s.digest, inputs.content_fp) for s in inputs.sources}
+    misses = [s for s in inputs.sources if keys[s.path] not in cached]
+    read, problems = reader(misses, config, inputs.knowledge, inputs.topics)
+    entries = {keys[s.path]: cached[keys[s.path]] for s in inputs.sources if keys[s.path] in cached}
+    entries |= {keys[a.source_path]: (a, sketch(a)) for a in read}
+    fresh = {a.source_path for a in read}
+    problems += tuple(
+        warning
+        for path, key in keys.items()
+        if path not in fresh and key in cached
+        for warning in cached[key][0].warnings
+    )
+    ordered = [entries[keys[s.path]] for s in inputs.sources if keys[s.path] in entries]
+    if use_cache and (read or set(entries) != set(cached)):
+        cache.save_articles(config.root, entries)
+    return (
+        tuple(article for article, _ in ordered),
+        problems,
+        {article.source_path: value for article, value in ordered},
+    )
+
+
+def render_changed(
+    pages: Sequence[Page],
+    site: Site,
+    config: Config,
+    inputs: Inputs,
+    before: cache.Manifest,
+    output: Path,
+    articles: int,
+) -> tuple[Files, cache.Manifest]:
+    """Render the pages whose fingerprint changed (or whose file is gone); keep the rest."""
+    records: dict[str, cache.PageRecord] = {}
+    stale: list[Page] = []
+    for page in pages:
+        fp = page_fingerprint(page, inputs.site_fp)
+        old = before.records.get(page.path)
+        if old is not None and old.fingerprint == fp and _present(output / page.path, old):
+            records[page.path] = old
+        else:
+            records[page.path] = cache.PageRecord(fp, -1)
+            stale.append(page)
+    changed = list(render(stale, make_environment(config), site, config))
+    for file in copy_static(config):
+        record = cache.PageRecord(hashlib.sha256(file.data).hexdigest(), len(file.data))
+        records[file.path] = record
+        if before.records.get(file.path) != record or not _present(output / file.path, record):
+            changed.append(file)
+    for file in changed:
+        records[file.path] = cache.PageRecord(records[file.path].fingerprint, len(file.data))
+    written = {f.path for f in changed}
+    after = cache.Manifest(_stamp(records), inputs.digest, records, articles, len(pages), ())
+    files = Files(
+        tuple(changed),
+        tuple(sorted(set(records) - written)),
+        bool(changed) or set(records) != set(before.records) or not before.stamp,
+    )
+    return files, after
+
+
+def _present(path: Path, record: cache.PageRecord) -> bool:
+    """The file the manifest describes is still there (a user may have deleted it)."""
+    try:
+        return path.stat().st_size == record.size
+    except OSError:
+        return False
+
+
+def _stamp(records: Mapping[str, cache.PageRecord]) -> str:
+    """A digest of the manifest: the same inputs give the same stamp, clean or incremental."""
+    digest = hashlib.sha256()
+    for path in sorted(records):
+        digest.update(f"{path}\0{records[path].fingerprint}\n".encode())
+    return digest.hexdigest()[:32]
