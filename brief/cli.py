@@ -18,8 +18,17 @@ from brief.adding import add_dispatch
 from brief.build import build
 from brief.check import check
 from brief.config import Config, load_config
-from brief.errors import BriefError, ConfigError, ContentError, OutputError, error
+from brief.errors import (
+    BriefError,
+    ConfigError,
+    ContentError,
+    OutputError,
+    PublishError,
+    error,
+)
 from brief.inspection import as_json, describe, inspect_file
+from brief.publish import PublishReport, publish
+from brief.scaffold import scaffold
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -39,6 +48,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(diagnostic.format(), file=sys.stderr)
         errors = sum(d.severity == "error" for d in exc.diagnostics)
         warnings = sum(d.severity == "warning" for d in exc.diagnostics)
+        if isinstance(exc, PublishError):
+            print("Publishing refused: nothing was pushed.", file=sys.stderr)
+            return 3
         if isinstance(exc, ContentError) and args.command == "build":
             print(
                 f"Build failed: {_plural(errors, 'error')}, {_plural(warnings, 'warning')}; "
@@ -116,6 +128,40 @@ def _parser() -> argparse.ArgumentParser:
     add_cmd.add_argument("file", nargs="?", default="-", help="a text file, or - for stdin")
     add_cmd.add_argument("--root", type=Path, default=Path("."), help="the project folder")
     add_cmd.set_defaults(command="add", run=_add)
+
+    publish_cmd = commands.add_parser(
+        "publish",
+        help="build and push the site to the gh-pages branch",
+        description="Build the site, commit it to the gh-pages branch (with .nojekyll, and "
+        "CNAME for a custom domain) and push it. Your branch, index and working tree are not "
+        "touched. Exit code 3 when publishing is refused; nothing is pushed then.",
+    )
+    publish_cmd.add_argument("--root", type=Path, default=Path("."), help="the project folder")
+    publish_cmd.add_argument("--remote", default="origin", help="the remote to push to (origin)")
+    publish_cmd.add_argument("--branch", default="gh-pages", help="the branch (gh-pages)")
+    publish_cmd.add_argument(
+        "--message", "-m", help="the commit message (default: names the source commit)"
+    )
+    publish_cmd.add_argument(
+        "--force",
+        action="store_true",
+        help="replace the remote branch even if it has other commits",
+    )
+    publish_cmd.add_argument(
+        "--dry-run", action="store_true", help="say what would be pushed; commit and push nothing"
+    )
+    publish_cmd.add_argument("--no-build", action="store_true", help="publish the site as built")
+    publish_cmd.set_defaults(command="publish", run=_publish)
+
+    init_cmd = commands.add_parser(
+        "init",
+        help="start a new briefing project",
+        description="Write brief.yaml, topics.yaml, an example article, .gitignore and a GitHub "
+        "Pages workflow into DIR. Existing files are left alone unless --force.",
+    )
+    init_cmd.add_argument("dir", nargs="?", type=Path, default=Path("."), help="the folder (.)")
+    init_cmd.add_argument("--force", action="store_true", help="overwrite existing files")
+    init_cmd.set_defaults(command="init", run=_init)
     return parser
 
 
@@ -137,7 +183,8 @@ def _build(args: argparse.Namespace) -> int:
     if not args.quiet:
         print(
             f"Built {_plural(report.articles, 'article')}, {_plural(report.pages, 'page')} "
-            f"({report.files} files), "
+            f"({report.files} files written, {report.skipped} unchanged, "
+            f"{report.removed} removed), "
             f"{_plural(sum(w.severity == 'warning' for w in report.warnings), 'warning')} "
             f"in {report.seconds:.2f} s into {report.output}/"
         )
@@ -199,6 +246,54 @@ def _add(args: argparse.Namespace) -> int:
     for warning in article.warnings:
         print(warning.format(), file=sys.stderr)
     print(f"Added {target.relative_to(config.root).as_posix()}: {article.title}")
+    return 0
+
+
+def _publish(args: argparse.Namespace) -> int:
+    config = _project(args.root)
+    report = publish(
+        config,
+        remote=args.remote,
+        branch=args.branch,
+        message=args.message,
+        force=args.force,
+        dry_run=args.dry_run,
+        build_first=not args.no_build,
+    )
+    for warning in report.warnings:
+        print(warning.format(), file=sys.stderr)
+    if report.build:
+        print(f"Built {_plural(report.build.articles, 'article')} into {report.build.output}/")
+    print(_published(report))
+    if args.dry_run:
+        for name in report.files:
+            print(f"  {name}")
+    return 0
+
+
+def _published(report: PublishReport) -> str:
+    where = f"{report.remote}/{report.branch}"
+    megabytes = report.size / 1_000_000
+    amount = f"{megabytes:.1f} MB" if megabytes >= 1 else f"{report.size / 1000:.0f} kB"
+    size = f"{_plural(len(report.files), 'file')} ({amount})"
+    on_top = (
+        f"on top of {report.parent[:7]}" if report.parent else f"as the first commit of {where}"
+    )
+    source = f", built from {report.source[:7]}" if report.source else ""
+    same = "; the files are unchanged since the last publish" if report.unchanged else ""
+    if report.commit is None:
+        return f"Dry run: would push {size} to {where} {on_top}{source}{same}; nothing was pushed."
+    return f"Published {size} to {where}: commit {report.commit[:7]} {on_top}{source}{same}."
+
+
+def _init(args: argparse.Namespace) -> int:
+    report = scaffold(args.dir, force=args.force)
+    for name in report.written:
+        print(f"  {'replaced' if name in report.replaced else 'created'} {name}")
+    print(
+        f"Started a briefing in {report.root}. Next: cd {report.root} && brief build; "
+        "push to GitHub and set Settings > Pages > Source to GitHub Actions."
+    )
     return 0
 
 

@@ -5,7 +5,8 @@ The tree::
     BriefError                 carries one or more Diagnostics
     ├── ConfigError            brief.yaml, topics.yaml, data files, CLI options  -> exit 2
     ├── ContentError           files under content/, templates, duplicate slugs  -> exit 1
-    └── OutputError            an output folder brief must not touch           -> exit 2
+    ├── OutputError            an output folder brief must not touch           -> exit 2
+    └── PublishError           brief publish refused or failed; nothing pushed -> exit 3
 
 Anything else that escapes is a bug in brief and keeps its traceback.
 """
@@ -83,3 +84,7 @@ class ContentError(BriefError):
 
 class OutputError(BriefError):
     """The output folder is one brief must not write to or delete."""
+
+
+class PublishError(BriefError):
+    """Publishing was refused or failed; nothing was pushed (exit code 3)."""
