@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 from time import perf_counter
 
 from brief import cache
@@ -11,6 +12,7 @@ from brief.errors import BriefError, ContentError, Diagnostic, error
 from brief.incremental import gather, previous_output, read_cached, render_changed
 from brief.model import Article, BuildReport, SourceFile, Topic
 from brief.news.knowledge import Knowledge
+from brief.parallel import map_chunks, workers_for
 from brief.stages.assemble import assemble
 from brief.stages.merge import merge
 from brief.stages.normalize import normalize
@@ -21,7 +23,12 @@ from brief.stages.write import check_output, write
 
 
 def build(
-    config: Config, *, drafts: bool = False, strict: bool = False, use_cache: bool = True
+    config: Config,
+    *,
+    drafts: bool = False,
+    strict: bool = False,
+    use_cache: bool = True,
+    workers: int | None = None,
 ) -> BuildReport:
     """Build the site into the output folder; raise BriefError with every problem found."""
     started = perf_counter()
@@ -31,14 +38,16 @@ def build(
     if before.inputs == inputs.digest:  # nothing that shapes the site changed since
         _stop_on_errors(before.warnings, strict)
         return _report(config, before.articles, before.pages, 0, before.warnings, started, before)
-    articles, problems, sketches = read_cached(inputs, config, use_cache, read_articles)
+    articles, problems, sketches = read_cached(
+        inputs, config, use_cache, partial(read_articles, workers=workers)
+    )
     articles, merged = merge(articles, sketches)
     problems += inputs.found + merged + check_slugs(articles)
     articles = tuple(a for a in articles if drafts or not a.draft)
     _stop_on_errors(problems, strict)
     site = assemble(articles, inputs.topics, config)
     pages = plan(site, config)
-    files, after = render_changed(pages, site, config, inputs, before, output, len(articles))
+    files, after = render_changed(pages, site, config, inputs, before, output, workers)
     written = write(files.changed, output, files.kept, after.stamp) if files.any_change else 0
     if use_cache:
         cache.save_manifest(config.root, config.output_dir, after, problems)
@@ -46,19 +55,31 @@ def build(
 
 
 def read_articles(
-    sources: Sequence[SourceFile], config: Config, knowledge: Knowledge, topics: tuple[Topic, ...]
+    sources: Sequence[SourceFile],
+    config: Config,
+    knowledge: Knowledge,
+    topics: tuple[Topic, ...],
+    workers: int | None = None,
 ) -> tuple[tuple[Article, ...], tuple[Diagnostic, ...]]:
     """parse -> normalize -> tag for each file; one file's errors never stop the others."""
+
+    def work(chunk: Sequence[SourceFile]) -> list[Article | tuple[Diagnostic, ...]]:
+        results: list[Article | tuple[Diagnostic, ...]] = []
+        for source in chunk:
+            try:
+                results.append(tag(normalize(parse(source), config, knowledge), topics))
+            except BriefError as exc:
+                results.append(exc.diagnostics)
+        return results
+
     articles: list[Article] = []
     problems: list[Diagnostic] = []
-    for source in sources:
-        try:
-            article = tag(normalize(parse(source), config, knowledge), topics)
-        except BriefError as exc:
-            problems.extend(exc.diagnostics)
-            continue
-        articles.append(article)
-        problems.extend(article.warnings)
+    for result in map_chunks(work, sources, workers_for(len(sources), workers)):
+        if isinstance(result, Article):
+            articles.append(result)
+            problems.extend(result.warnings)
+        else:
+            problems.extend(result)
     return tuple(articles), tuple(problems)
 
 

@@ -18,6 +18,7 @@ from brief.errors import Diagnostic
 from brief.fingerprints import page_fingerprint
 from brief.model import Article, OutputFile, Page, Site, SourceFile, Topic
 from brief.news.knowledge import Knowledge, load_knowledge
+from brief.parallel import workers_for
 from brief.stages.discover import discover
 from brief.stages.merge import sketch
 from brief.stages.render import copy_static, render
@@ -116,7 +117,7 @@ def render_changed(
     inputs: Inputs,
     before: cache.Manifest,
     output: Path,
-    articles: int,
+    workers: int | None,
 ) -> tuple[Files, cache.Manifest]:
     """Render the pages whose fingerprint changed (or whose file is gone); keep the rest."""
     records: dict[str, cache.PageRecord] = {}
@@ -129,7 +130,8 @@ def render_changed(
         else:
             records[page.path] = cache.PageRecord(fp, -1)
             stale.append(page)
-    changed = list(render(stale, make_environment(config), site, config))
+    env = make_environment(config)
+    changed = list(render(stale, env, site, config, workers_for(len(stale), workers)))
     for file in copy_static(config):
         record = cache.PageRecord(hashlib.sha256(file.data).hexdigest(), len(file.data))
         records[file.path] = record
@@ -138,7 +140,9 @@ def render_changed(
     for file in changed:
         records[file.path] = cache.PageRecord(records[file.path].fingerprint, len(file.data))
     written = {f.path for f in changed}
-    after = cache.Manifest(_stamp(records), inputs.digest, records, articles, len(pages), ())
+    after = cache.Manifest(
+        _stamp(records), inputs.digest, records, len(site.articles), len(pages), ()
+    )
     files = Files(
         tuple(changed),
         tuple(sorted(set(records) - written)),

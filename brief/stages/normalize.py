@@ -330,13 +330,13 @@ def _published(
             origin = "dateline"
             if year is None:
                 found = year_from_path(doc.source.path) or _year_before(
-                    config, month, day, notes, _line_of(doc, dateline)
+                    config, month, day, notes, _line_of(notes, doc)
                 )
                 if found is None:
                     notes.errors.append(
                         error(
                             notes.path,
-                            _line_of(doc, dateline),
+                            _line_of(notes, doc),
                             "dateline",
                             f"no year for {dateline.date_text!r}",
                             "put the file under a year folder such as content/2021/, "
@@ -352,7 +352,7 @@ def _published(
                 notes.errors.append(
                     error(
                         notes.path,
-                        _line_of(doc, dateline),
+                        _line_of(notes, doc),
                         "dateline",
                         f"{dateline.date_text!r} {year} is not a real date",
                         "add date: to the front matter",
@@ -400,12 +400,10 @@ def _year_before(
     return year, f"reference_date {config.reference_date}"
 
 
-def _line_of(doc: Document, dateline: Dateline) -> int:
-    head = dateline.text.split()[0]
-    for offset, line in enumerate(doc.body.split("\n")):
-        if head in line:
-            return doc.body_line + offset
-    return doc.body_line
+def _line_of(notes: _Notes, doc: Document) -> int:
+    """The line of the paragraph the dateline was taken from (recorded when it was)."""
+    origin = notes.origin("dateline", "")
+    return int(origin[5:]) if origin.startswith("line ") else doc.body_line
 
 
 def _slug(doc: Document, front: _Front, title: str, notes: _Notes) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable
+from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
 
@@ -12,57 +12,65 @@ import jinja2
 from brief.config import Config
 from brief.errors import ContentError, Diagnostic, error
 from brief.model import OutputFile, Page, Site
+from brief.parallel import map_chunks
 from brief.templating import theme_path
 
 
 def render(
-    pages: Iterable[Page], env: jinja2.Environment, site: Site, config: Config
+    pages: Sequence[Page],
+    env: jinja2.Environment,
+    site: Site,
+    config: Config,
+    workers: int = 1,
 ) -> tuple[OutputFile, ...]:
     """Render every page; gather every distinct template error, then fail once."""
+
+    def work(chunk: Sequence[Page]) -> list[OutputFile | _Problem]:
+        return [_render_page(page, env, site, config) for page in chunk]
+
     files: list[OutputFile] = []
     problems: dict[tuple[str, int | None, str], Diagnostic] = {}
-    for page in pages:
-        try:
-            template = env.get_template(page.template)
-            html = template.render(site=site.info, page_url=page.url, **page.context)
-        except jinja2.TemplateSyntaxError as exc:
-            where = _template_path(exc.filename or exc.name or page.template, config)
-            key = (where, exc.lineno, exc.message or "")
-            problems.setdefault(
-                key,
-                error(
-                    where,
-                    exc.lineno,
-                    "template",
-                    exc.message or "syntax error",
-                    "fix the template syntax",
-                ),
-            )
-            continue
-        except jinja2.TemplateNotFound as exc:
-            problems.setdefault(
-                (page.template, None, "missing"),
-                error(
-                    f"{config.templates_dir}/{exc.name}",
-                    None,
-                    "template",
-                    "template not found",
-                    "add it to templates/ or remove the override that extends it",
-                ),
-            )
-            continue
-        except jinja2.TemplateError as exc:
-            where, line = _template_frame(sys.exc_info()[2], config, page.template)
-            message = f"{exc.message or exc} (while rendering /{page.url}{_source(page)})"
-            problems.setdefault(
-                (where, line, str(exc)),
-                error(where, line, "template", message, "check the names the template uses"),
-            )
-            continue
-        files.append(OutputFile(page.path, html.encode("utf-8")))
+    for result in map_chunks(work, pages, workers):
+        if isinstance(result, OutputFile):
+            files.append(result)
+        else:
+            problems.setdefault(result[0], result[1])
     if problems:
         raise ContentError(tuple(problems.values()))
     return tuple(files)
+
+
+_Problem = tuple[tuple[str, int | None, str], Diagnostic]
+
+
+def _render_page(
+    page: Page, env: jinja2.Environment, site: Site, config: Config
+) -> OutputFile | _Problem:
+    """One page's bytes, or the template problem (keyed so that each is reported once)."""
+    try:
+        template = env.get_template(page.template)
+        html = template.render(site=site.info, page_url=page.url, **page.context)
+    except jinja2.TemplateSyntaxError as exc:
+        where = _template_path(exc.filename or exc.name or page.template, config)
+        message = exc.message or "syntax error"
+        return (where, exc.lineno, message), error(
+            where, exc.lineno, "template", message, "fix the template syntax"
+        )
+    except jinja2.TemplateNotFound as exc:
+        return (page.template, None, "missing"), error(
+            f"{config.templates_dir}/{exc.name}",
+            None,
+            "template",
+            "template not found",
+            "add it to templates/ or remove the override that extends it",
+        )
+    except jinja2.TemplateError as exc:
+        where, line = _template_frame(sys.exc_info()[2], config, page.template)
+        message = f"{exc.message or exc} (while rendering /{page.url}{_source(page)})"
+        return (where, line, str(exc)), error(
+            where, line, "template", message, "check the names the template uses"
+        )
+    return OutputFile(page.path, html.encode("utf-8"))
 
 
 def copy_static(config: Config) -> tuple[OutputFile, ...]:

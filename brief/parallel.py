@@ -1,0 +1,55 @@
+"""A list of work items -> results in the same order, from worker processes when it pays.
+
+Workers are forked, so the large read-only inputs (the site, the knowledge) are inherited
+rather than pickled; only each chunk's results travel back. Output never depends on the
+number of workers: chunks are contiguous and results are joined in item order.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+
+MIN_ITEMS = 300  # below this, starting processes costs more than it saves
+_JOB: tuple[Callable[[Sequence[Any]], list[Any]], Sequence[Any]] | None = None
+
+
+def workers_for(count: int, requested: int | None) -> int:
+    """How many processes to use for ``count`` items: 1 unless it is big enough to pay."""
+    if requested is not None:
+        return max(1, requested)
+    if count < MIN_ITEMS or "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    if threading.active_count() > 1:
+        return 1  # forking a threaded process (brief serve) can deadlock; stay in one
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
+def map_chunks(
+    work: Callable[[Sequence[Item]], list[Result]], items: Sequence[Item], workers: int
+) -> list[Result]:
+    """``work`` over contiguous chunks of ``items``, results concatenated in order."""
+    if workers <= 1 or len(items) < 2:
+        return work(items)
+    global _JOB
+    _JOB = (work, items)
+    size = -(-len(items) // (workers * 4))
+    bounds = [(start, min(start + size, len(items))) for start in range(0, len(items), size)]
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            parts = pool.map(_run, bounds)
+    finally:
+        _JOB = None
+    return [result for part in parts for result in part]
+
+
+def _run(bounds: tuple[int, int]) -> list[Any]:
+    assert _JOB is not None
+    work, items = _JOB
+    return work(items[bounds[0] : bounds[1]])
