@@ -42,9 +42,15 @@ class Config:
     """Where the built site is written; brief replaces this folder as a whole."""
     home_articles: int = 30
     """How many of the latest articles the home page lists."""
+    lines: tuple[tuple[str, int], ...] = ()
+    """(Not a key: the brief.yaml line of each key set there, for messages.)"""
     reference_date: str = ""
     """YYYY-MM-DD: a last resort for datelines without a year. The most recent such date not
     after it is taken, with a warning. Empty: such a dateline is an error."""
+
+    def line_of(self, key: str) -> int | None:
+        """The brief.yaml line that set ``key``; None when it was a default or an option."""
+        return dict(self.lines).get(key)
 
     @property
     def base_path(self) -> str:
@@ -69,7 +75,7 @@ class Config:
         return self.root / self.output_dir
 
 
-_KEYS = [f.name for f in fields(Config) if f.name != "root"]
+_KEYS = [f.name for f in fields(Config) if f.name not in ("root", "lines")]
 _STRING_KEYS = {f.name for f in fields(Config) if f.type == "str"}
 
 
@@ -78,7 +84,12 @@ def load_config(root: Path, overrides: dict[str, Any] | None = None) -> Config:
     path = root / CONFIG_NAME
     loaded = _read(path, CONFIG_NAME) if path.is_file() else Loaded({}, {})
     values, problems = _check_keys(loaded)
-    config = Config(root=root, **{**values, **(overrides or {})})
+    lines = tuple(
+        (key, line)
+        for (key, *rest), line in sorted(loaded.lines.items(), key=lambda item: item[1])
+        if not rest and key in values and key not in (overrides or {})
+    )
+    config = Config(root=root, lines=lines, **{**values, **(overrides or {})})
     problems += _validate(config, loaded.lines, overrides or {})
     if problems:
         raise ConfigError(tuple(problems))
@@ -89,8 +100,9 @@ def _read(path: Path, name: str) -> Loaded:
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
+        line = exc.object[: exc.start].count(b"\n") + 1
         raise ConfigError(
-            error(name, None, "encoding", f"not UTF-8 (byte {exc.start})", "save it as UTF-8")
+            error(name, line, "encoding", f"not UTF-8 (byte {exc.start})", "save it as UTF-8")
         ) from None
     except OSError as exc:
         raise ConfigError(error(name, None, "read", exc.strerror or str(exc))) from None
@@ -118,7 +130,7 @@ def _check_keys(loaded: Loaded) -> tuple[dict[str, Any], list[Diagnostic]]:
                 error(CONFIG_NAME, line, "config", f"{key} must be text", "quote the value")
             )
         elif key == "home_articles":
-            if not (isinstance(value, str) and value.isdigit() and int(value) > 0):
+            if not (isinstance(value, str) and re.fullmatch(r"[0-9]+", value) and int(value) > 0):
                 problems.append(
                     error(
                         CONFIG_NAME, line, "config", "home_articles must be a whole number above 0"

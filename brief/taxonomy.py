@@ -25,7 +25,11 @@ def load_topics(root: Path) -> tuple[tuple[Topic, ...], bytes]:
     except UnicodeDecodeError as exc:
         raise ConfigError(
             error(
-                TOPICS_NAME, None, "encoding", f"not UTF-8 (byte {exc.start})", "save it as UTF-8"
+                TOPICS_NAME,
+                data[: exc.start].count(b"\n") + 1,
+                "encoding",
+                f"not UTF-8 (byte {exc.start})",
+                "save it as UTF-8",
             )
         ) from None
     except YamlError as exc:

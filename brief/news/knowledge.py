@@ -134,7 +134,14 @@ def _load(data: bytes, name: str, shape: type = list) -> Loaded:
     try:
         loaded = load_yaml(data.decode("utf-8-sig").replace("\r\n", "\n"), name)
     except UnicodeDecodeError as exc:
-        raise ConfigError(error(name, None, "encoding", f"not UTF-8 (byte {exc.start})")) from None
+        raise ConfigError(
+            error(
+                name,
+                data[: exc.start].count(b"\n") + 1,
+                "encoding",
+                f"not UTF-8 (byte {exc.start})",
+            )
+        ) from None
     except YamlError as exc:
         raise ConfigError(exc.diagnostic) from None
     if not isinstance(loaded.value, shape):

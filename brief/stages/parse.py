@@ -85,7 +85,8 @@ def decode(source: SourceFile) -> tuple[str, tuple[Diagnostic, ...]]:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
+        before = data[: exc.start].replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+        line = before.count(b"\n") + 1
         byte = data[exc.start]
         raise ContentError(
             error(
