@@ -88,32 +88,48 @@ Entry = tuple[model.Article, tuple[int, ...]]
 """A cached article and its merge sketch."""
 
 
+_SHARDS = 64  # an edit re-saves one shard, not the whole cache
+
+
 def load_articles(root: Path) -> dict[str, Entry]:
-    """The cached articles by key; an empty dict when the cache is absent or damaged."""
-    body = _read(root / CACHE_DIR / "articles.bin")
-    if body is None:
-        return {}
-    try:
-        payload = _Unpickler(io.BytesIO(body)).load()
-    except (
-        pickle.UnpicklingError,
-        EOFError,
-        TypeError,
-        ValueError,
-        AttributeError,
-        IndexError,
-        KeyError,
-        ImportError,
-    ):
-        return {}
-    return payload if isinstance(payload, dict) else {}
+    """The cached articles by key; a damaged shard is left out (its files are read again)."""
+    entries: dict[str, Entry] = {}
+    for path in sorted((root / CACHE_DIR).glob("articles-*.bin")):
+        body = _read(path)
+        if body is None:
+            continue
+        try:
+            payload = _Unpickler(io.BytesIO(body)).load()
+        except (
+            pickle.UnpicklingError,
+            EOFError,
+            TypeError,
+            ValueError,
+            AttributeError,
+            IndexError,
+            KeyError,
+            ImportError,
+        ):
+            continue
+        if isinstance(payload, dict):
+            entries.update(payload)
+    return entries
 
 
-def save_articles(root: Path, entries: Mapping[str, Entry]) -> None:
-    _write(
-        root / CACHE_DIR / "articles.bin",
-        pickle.dumps(dict(sorted(entries.items())), protocol=pickle.HIGHEST_PROTOCOL),
-    )
+def save_articles(root: Path, entries: Mapping[str, Entry], before: Mapping[str, Entry]) -> None:
+    """Save the shards whose entries differ from ``before`` (what was loaded)."""
+    shards: dict[str, dict[str, Entry]] = {f"{n:02x}": {} for n in range(_SHARDS)}
+    for key, entry in entries.items():
+        shards[_shard(key)][key] = entry
+    stale: set[str] = {_shard(k) for k in set(entries) ^ set(before)}
+    stale |= {_shard(k) for k in entries if k in before and before[k] is not entries[k]}
+    for name in sorted(stale):
+        body = pickle.dumps(dict(sorted(shards[name].items())), protocol=pickle.HIGHEST_PROTOCOL)
+        _write(root / CACHE_DIR / f"articles-{name}.bin", body)
+
+
+def _shard(key: str) -> str:
+    return f"{int(key[:2], 16) % _SHARDS:02x}"
 
 
 class _Unpickler(pickle.Unpickler):

@@ -62,6 +62,24 @@ def note(path: str, line: int | None, code: str, message: str, hint: str = "") -
     return Diagnostic(path, line, code, message, hint, "note")
 
 
+def _fast_pickling() -> None:
+    """Plain-tuple pickling, as for the model's types (see brief.model)."""
+    names = ("path", "line", "code", "message", "hint", "severity", "column")
+
+    def getstate(self: Diagnostic) -> tuple[object, ...]:
+        return tuple([getattr(self, name) for name in names])
+
+    def setstate(self: Diagnostic, state: tuple[object, ...]) -> None:
+        for name, value in zip(names, state, strict=True):
+            object.__setattr__(self, name, value)
+
+    Diagnostic.__getstate__ = getstate  # type: ignore[attr-defined]
+    Diagnostic.__setstate__ = setstate  # type: ignore[attr-defined]
+
+
+_fast_pickling()
+
+
 class BriefError(Exception):
     """A problem the user can fix; holds every Diagnostic found before giving up."""
 

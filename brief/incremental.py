@@ -62,7 +62,13 @@ def gather(config: Config, drafts: bool) -> Inputs:
     content_fp = cache.fingerprint(
         knowledge.fingerprint, taxonomy, config.timezone, config.reference_date
     )
-    settings = repr([(f.name, getattr(config, f.name)) for f in fields(config) if f.name != "root"])
+    settings = repr(
+        [
+            (f.name, getattr(config, f.name))
+            for f in fields(config)
+            if f.name not in ("root", "lines")
+        ]
+    )
     site_fp = cache.fingerprint(
         content_fp, cache.folder_digest(template_folders(config)), settings, str(drafts)
     )
@@ -102,7 +108,7 @@ def read_cached(
     )
     ordered = [entries[keys[s.path]] for s in inputs.sources if keys[s.path] in entries]
     if use_cache and (read or set(entries) != set(cached)):
-        cache.save_articles(config.root, entries)
+        cache.save_articles(config.root, entries, cached)
     return (
         tuple(article for article, _ in ordered),
         problems,

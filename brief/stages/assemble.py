@@ -12,12 +12,11 @@ from brief.model import Article, MonthIndex, Site, SiteInfo, Topic, TopicIndex
 def assemble(articles: Iterable[Article], topics: tuple[Topic, ...], config: Config) -> Site:
     """Sort once (newest first, then by slug, so ties never depend on file order) and index."""
     ordered = tuple(sorted(articles, key=lambda a: (-a.published.timestamp(), a.slug)))
-    by_topic = tuple(
-        TopicIndex(
-            topic, tuple(a for a in ordered if any(t.topic.slug == topic.slug for t in a.topics))
-        )
-        for topic in topics
-    )
+    members: dict[str, list[Article]] = {topic.slug: [] for topic in topics}
+    for article in ordered:  # one pass, so each topic's list keeps the newest-first order
+        for tag in article.topics:
+            members.setdefault(tag.topic.slug, []).append(article)
+    by_topic = tuple(TopicIndex(topic, tuple(members[topic.slug])) for topic in topics)
 
     def month_of(article: Article) -> tuple[int, int]:
         # The day the article carries in its own offset, as shown on its page.

@@ -9,46 +9,59 @@ from __future__ import annotations
 import ctypes
 import os
 import shutil
+import threading
 from collections.abc import Iterable
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
-from brief.config import Config
+from brief.cache import CACHE_DIR
+from brief.config import CONFIG_NAME, Config
 from brief.errors import OutputError, error
 from brief.model import OutputFile
 
 MARKER = ".brief-output"
 _MARKER_TEXT = b"This folder is written by brief and replaced whole on every build.\n"
 _RENAME_EXCHANGE = 2
+_REMOVING: list[threading.Thread] = []
 
 
 def check_output(config: Config) -> Path:
     """The resolved output folder, or OutputError when brief must not replace it."""
     root = config.root.resolve()
     output = (config.root / config.output_dir).resolve()
-    where = "--output / output_dir"
-    sources = {(root / config.content_dir).resolve(), (root / config.templates_dir).resolve()}
+    line = config.line_of("output_dir")
+    where = CONFIG_NAME if line else "--output / output_dir"
+    sources = {
+        (root / config.content_dir).resolve(),
+        (root / config.templates_dir).resolve(),
+        (root / CACHE_DIR).resolve(),
+    }
     if root not in output.parents:
         return _refuse(
             where,
+            line,
             f"{output} is not inside the project {root}",
             "brief writes only inside the project; use a folder such as site",
         )
     if any(output == s or output in s.parents or s in output.parents for s in sources):
         return _refuse(
             where,
-            f"{config.output_dir!r} overlaps the content or templates folder",
+            line,
+            f"{config.output_dir!r} overlaps the content, templates or cache folder",
             "use a folder of its own, such as site",
         )
     if (config.root / config.output_dir).is_symlink():
-        return _refuse(where, f"{config.output_dir!r} is a symbolic link", "use a real folder")
+        return _refuse(
+            where, line, f"{config.output_dir!r} is a symbolic link", "use a real folder"
+        )
     if output.exists():
         if not output.is_dir():
             return _refuse(
-                where, f"{config.output_dir!r} is a file", "move it away or pick another name"
+                where, line, f"{config.output_dir!r} is a file", "move it away or pick another name"
             )
         if any(output.iterdir()) and not (output / MARKER).is_file():
             return _refuse(
                 where,
+                line,
                 f"{config.output_dir!r} holds files brief did not write",
                 "empty or remove it yourself, or pick another output folder",
             )
@@ -66,9 +79,10 @@ def write(
     made: set[Path] = {staging}
 
     def place(path: str) -> Path:
-        target = staging / path
-        if staging not in target.resolve().parents:
+        parts = PurePosixPath(path).parts
+        if not parts or path.startswith("/") or any(p in ("..", ".", "") for p in parts):
             raise OutputError(error(path, None, "output", "page path leaves the output folder"))
+        target = staging / path
         if target.parent not in made:
             target.parent.mkdir(parents=True, exist_ok=True)
             made.add(target.parent)
@@ -101,7 +115,7 @@ def read_stamp(output: Path) -> str:
 
 def _swap(staging: Path, output: Path) -> None:
     if output.exists() and _exchange(staging, output):
-        shutil.rmtree(staging)
+        _remove_later(staging)
         return
     old = output.with_name(f".{output.name}.brief-old")
     if output.exists():
@@ -109,6 +123,23 @@ def _swap(staging: Path, output: Path) -> None:
     os.rename(staging, output)
     if old.exists():
         shutil.rmtree(old)
+
+
+def _remove_later(old: Path) -> None:
+    """Delete the swapped-out site in a thread: it is already out of the way, and the rest
+    of the build (saving the cache) need not wait for ten thousand unlinks. The process
+    waits for the thread before it exits; a killed one leaves the folder to _clear_leftovers."""
+    trash = old.with_name(old.name.replace("brief-staging", "brief-trash"))
+    os.rename(old, trash)
+    thread = threading.Thread(target=shutil.rmtree, args=(trash,), kwargs={"ignore_errors": True})
+    _REMOVING.append(thread)
+    thread.start()
+
+
+def finish_removals() -> None:
+    """Wait for old sites still being deleted (the next build must not race them)."""
+    while _REMOVING:
+        _REMOVING.pop().join()
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -125,13 +156,18 @@ def _exchange(a: Path, b: Path) -> bool:
 
 def _clear_leftovers(output: Path) -> None:
     """Staging from a killed build goes; an old site left mid-swap comes back first."""
+    finish_removals()
     old = output.with_name(f".{output.name}.brief-old")
     if old.is_dir() and not output.exists() and (old / MARKER).is_file():
         os.rename(old, output)
-    for leftover in (old, output.with_name(f".{output.name}.brief-staging")):
+    for leftover in (
+        old,
+        output.with_name(f".{output.name}.brief-staging"),
+        output.with_name(f".{output.name}.brief-trash"),
+    ):
         if leftover.is_dir() and not leftover.is_symlink():
             shutil.rmtree(leftover)
 
 
-def _refuse(where: str, message: str, hint: str) -> Path:
-    raise OutputError(error(where, None, "output", message, hint))
+def _refuse(where: str, line: int | None, message: str, hint: str) -> Path:
+    raise OutputError(error(where, line, "output", message, hint))
