@@ -172,13 +172,19 @@ def generate(count: int, seed: int = 1) -> list[Dispatch]:
     return dispatches
 
 
+def label(phrase: str) -> str:
+    """A topic name for a phrase: 'the NATO-Russia Council' -> 'NATO-Russia Council'."""
+    phrase = phrase.removeprefix("the ")
+    return phrase[:1].upper() + phrase[1:]
+
+
 def write_brief(dispatches: list[Dispatch], root: Path) -> None:
     """A brief project: content/YYYY/MM/<slug>.txt wire copy, a 40-topic taxonomy."""
     (root / "content").mkdir(parents=True, exist_ok=True)
     (root / "brief.yaml").write_text("title: Benchmark briefing\nbase_url: https://example.org/\n")
     phrases = [phrase.removeprefix("the ") for phrase in TOPIC_PHRASES]
     (root / "topics.yaml").write_text(
-        "".join(f"- name: {p.capitalize()}\n  match: [{p}]\n" for p in phrases)
+        "".join(f"- name: {label(p)}\n  match: [{p}]\n" for p in phrases)
     )
     for d in dispatches:
         folder = root / "content" / f"{d.day.year}" / f"{d.day.month:02d}"
@@ -192,7 +198,7 @@ def write_hugo(dispatches: list[Dispatch], root: Path) -> None:
     for d in dispatches:
         folder = root / "content" / "articles"
         folder.mkdir(parents=True, exist_ok=True)
-        tags = ", ".join(f'"{t.removeprefix("the ").capitalize()}"' for t in d.topics)
+        tags = ", ".join(f'"{label(t)}"' for t in d.topics)
         body = "\n\n".join([f"{d.opening} {d.paragraphs[0]}", *d.paragraphs[1:]])
         (folder / f"{d.slug}.md").write_text(
             f'---\ntitle: "{d.title}"\ndate: {d.day.isoformat()}\ntopics: [{tags}]\n'
@@ -205,7 +211,7 @@ def write_pelican(dispatches: list[Dispatch], root: Path) -> None:
     folder = root / "content"
     folder.mkdir(parents=True, exist_ok=True)
     for d in dispatches:
-        tags = ", ".join(t.removeprefix("the ").capitalize() for t in d.topics)
+        tags = ", ".join(label(t) for t in d.topics)
         body = "\n\n".join([f"{d.opening} {d.paragraphs[0]}", *d.paragraphs[1:]])
         (folder / f"{d.slug}.md").write_text(
             f"Title: {d.title}\nDate: {d.day.isoformat()}\nTags: {tags}\nSlug: {d.slug}\n\n{body}\n"

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import partial
+from pathlib import Path
 from time import perf_counter
 
 from brief import cache
 from brief.config import Config
 from brief.errors import BriefError, ContentError, Diagnostic, error
 from brief.incremental import gather, previous_output, read_cached, render_changed
-from brief.model import Article, BuildReport, SourceFile, Topic
+from brief.model import Article, BuildReport, OutputFile, SourceFile, Topic
 from brief.news.knowledge import Knowledge
 from brief.parallel import map_chunks, workers_for
+from brief.search import index_site
 from brief.stages.assemble import assemble
 from brief.stages.merge import merge
 from brief.stages.normalize import normalize
@@ -20,6 +22,9 @@ from brief.stages.parse import parse
 from brief.stages.plan import plan
 from brief.stages.tag import tag
 from brief.stages.write import check_output, write
+
+Progress = Callable[[str, int, int], None]
+"""Told (stage, done, total) as a build goes: the CLI draws it as a bar."""
 
 
 def build(
@@ -29,8 +34,10 @@ def build(
     strict: bool = False,
     use_cache: bool = True,
     workers: int | None = None,
+    progress: Progress | None = None,
 ) -> BuildReport:
-    """Build the site into the output folder; raise BriefError with every problem found."""
+    """Build the site into the output folder; raise BriefError with every problem found.
+    ``progress(stage, done, total)`` hears of articles read and pages written."""
     started = perf_counter()
     output = check_output(config)
     inputs = gather(config, drafts)
@@ -39,7 +46,7 @@ def build(
         _stop_on_errors(before.warnings, strict)
         return _report(config, before.articles, before.pages, 0, before.warnings, started, before)
     articles, problems, sketches = read_cached(
-        inputs, config, use_cache, partial(read_articles, workers=workers)
+        inputs, config, use_cache, partial(read_articles, workers=workers, progress=progress)
     )
     articles, merged = merge(articles, sketches)
     problems += inputs.found + merged + check_slugs(articles)
@@ -47,8 +54,21 @@ def build(
     _stop_on_errors(problems, strict)
     site = assemble(articles, inputs.topics, config)
     pages = plan(site, config)
+    if progress is not None:
+        progress("rendering pages", 0, len(pages))
     files, after = render_changed(pages, site, config, inputs, before, output, workers)
-    written = write(files.changed, output, files.kept, after.stamp) if files.any_change else 0
+    indexing: list[Diagnostic] = []
+
+    def index(staging: Path) -> None:
+        pages_changed = any(f.path.endswith(".html") for f in files.changed) or bool(
+            set(before.records) - set(after.records)
+        )
+        indexing.extend(index_site(staging, output, pages_changed))
+
+    hook = index if config.search else None
+    changed = _counted(files.changed, "writing pages", progress)
+    written = write(changed, output, files.kept, after.stamp, hook) if files.any_change else 0
+    problems += tuple(indexing)
     if use_cache:
         cache.save_manifest(config.root, config.output_dir, after, problems)
     return _report(config, len(articles), len(pages), written, problems, started, before, after)
@@ -60,12 +80,18 @@ def read_articles(
     knowledge: Knowledge,
     topics: tuple[Topic, ...],
     workers: int | None = None,
+    progress: Progress | None = None,
 ) -> tuple[tuple[Article, ...], tuple[Diagnostic, ...]]:
     """parse -> normalize -> tag for each file; one file's errors never stop the others."""
+    processes = workers_for(len(sources), workers)
+    # Forked workers cannot call back into this process: then progress is reported per run.
+    each = progress if processes == 1 else None
 
     def work(chunk: Sequence[SourceFile]) -> list[Article | tuple[Diagnostic, ...]]:
         results: list[Article | tuple[Diagnostic, ...]] = []
-        for source in chunk:
+        for number, source in enumerate(chunk):
+            if each is not None:
+                each("reading articles", number, len(chunk))
             try:
                 results.append(tag(normalize(parse(source), config, knowledge), topics))
             except BriefError as exc:
@@ -74,12 +100,16 @@ def read_articles(
 
     articles: list[Article] = []
     problems: list[Diagnostic] = []
-    for result in map_chunks(work, sources, workers_for(len(sources), workers)):
+    if progress is not None:
+        progress("reading articles", 0, len(sources))
+    for result in map_chunks(work, sources, processes):
         if isinstance(result, Article):
             articles.append(result)
             problems.extend(result.warnings)
         else:
             problems.extend(result)
+    if progress is not None:
+        progress("reading articles", len(sources), len(sources))
     return tuple(articles), tuple(problems)
 
 
@@ -123,6 +153,22 @@ def _report(
         skipped=len(after.records) - written,
         removed=len(set(before.records) - set(after.records)),
     )
+
+
+def _counted(
+    files: Sequence[OutputFile], stage: str, progress: Progress | None
+) -> Iterable[OutputFile]:
+    """``files`` as write() takes them, telling ``progress`` as each one is reached."""
+    if progress is None:
+        return files
+
+    def each() -> Iterator[OutputFile]:
+        for number, file in enumerate(files):
+            progress(stage, number, len(files))
+            yield file
+        progress(stage, len(files), len(files))
+
+    return each()
 
 
 def _stop_on_errors(problems: Sequence[Diagnostic], strict: bool) -> None:

@@ -8,10 +8,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from brief import __version__
 from brief.adding import add_dispatch
@@ -27,8 +30,13 @@ from brief.errors import (
     error,
 )
 from brief.inspection import as_json, describe, inspect_file
+from brief.progress import Progress
 from brief.publish import PublishReport, publish
 from brief.scaffold import scaffold
+from brief.verify import verify
+
+if TYPE_CHECKING:
+    from brief.server import Rebuild
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -93,7 +101,40 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--drafts", action="store_true", help="include articles marked draft")
     build_cmd.add_argument("--strict", action="store_true", help="treat warnings as errors")
     build_cmd.add_argument("--quiet", "-q", action="store_true", help="print errors only")
+    build_cmd.add_argument(
+        "--verify",
+        action="store_true",
+        help="then check the output equals a clean build, byte for byte (exit 1 if not)",
+    )
     build_cmd.set_defaults(command="build", run=_build)
+
+    serve_cmd = commands.add_parser(
+        "serve",
+        help="build, serve the site locally and rebuild on every change",
+        description="Build the site, serve it on http://127.0.0.1:8000/ under its base path, "
+        "watch content/, templates/ and the config, rebuild on change and reload open pages. "
+        "Errors are shown in the pages; the last good site stays served.",
+    )
+    serve_cmd.add_argument("--root", type=Path, default=Path("."), help="the project folder")
+    serve_cmd.add_argument(
+        "--host", default="127.0.0.1", help="the address to listen on (default: 127.0.0.1)"
+    )
+    serve_cmd.add_argument(
+        "--port", type=int, default=8000, help="the port (default: 8000; 0: any free port)"
+    )
+    serve_cmd.add_argument(
+        "--find-port", action="store_true", help="if the port is busy, use the next free one"
+    )
+    serve_cmd.add_argument(
+        "--poll",
+        action="store_true",
+        help="poll for changes (WSL drives, Docker mounts, network drives)",
+    )
+    serve_cmd.add_argument(
+        "--base-url", help="override base_url, e.g. https://user.github.io/briefing/"
+    )
+    serve_cmd.add_argument("--drafts", action="store_true", help="include articles marked draft")
+    serve_cmd.set_defaults(command="serve", run=_serve)
 
     inspect_cmd = commands.add_parser(
         "inspect",
@@ -177,7 +218,11 @@ def _build(args: argparse.Namespace) -> int:
         overrides["output_dir"] = _relative_to(Path(overrides["output_dir"]), root)
     config = load_config(root, overrides)
     args.output_dir_label = config.output_dir + "/"
-    report = build(config, drafts=args.drafts, strict=args.strict)
+    progress = Progress(enabled=False if args.quiet else None)
+    try:
+        report = build(config, drafts=args.drafts, strict=args.strict, progress=progress)
+    finally:
+        progress.close()
     for warning in report.warnings:
         print(warning.format(), file=sys.stderr)
     if not args.quiet:
@@ -188,7 +233,105 @@ def _build(args: argparse.Namespace) -> int:
             f"{_plural(sum(w.severity == 'warning' for w in report.warnings), 'warning')} "
             f"in {report.seconds:.2f} s into {report.output}/"
         )
+    if args.verify:
+        return _verify(config, args)
     return 0
+
+
+def _verify(config: Config, args: argparse.Namespace) -> int:
+    differences = verify(config, drafts=args.drafts)
+    for difference in differences:
+        print(difference.format(), file=sys.stderr)
+    if differences:
+        print(
+            f"Verify failed: a clean build differs in {_plural(len(differences), 'file')} "
+            f"of {config.output_dir}/.",
+            file=sys.stderr,
+        )
+        return 1
+    if not args.quiet:
+        print(f"Verified: {config.output_dir}/ equals a clean build, byte for byte.")
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from brief.server import is_loopback, serve
+
+    _project(args.root)
+    if not 0 <= args.port <= 65535:
+        raise ConfigError(error("--port", None, "usage", f"{args.port} is not a port number"))
+    if not is_loopback(args.host):
+        print(
+            f"Warning: listening on {args.host}: anyone who can reach this machine can read "
+            "the site, drafts included. brief serve is for previews, not for publishing.",
+            file=sys.stderr,
+        )
+    overrides = {} if args.base_url is None else {"base_url": args.base_url}
+    stop = threading.Event()
+    printed: set[str] = set()
+
+    def on_ready(url: str) -> None:
+        print(f"Serving {url} (Ctrl-C to stop)", flush=True)
+
+    def on_build(rebuild: Rebuild) -> None:
+        _print_rebuild(rebuild, printed)
+
+    def halt(signum: int, frame: object) -> None:
+        stop.set()
+
+    handled = (signal.SIGINT, signal.SIGTERM)
+    in_main = threading.current_thread() is threading.main_thread()
+    previous = {s: signal.signal(s, halt) for s in handled} if in_main else {}
+    try:
+        serve(
+            args.root,
+            stop=stop,
+            on_ready=on_ready,
+            on_build=on_build,
+            overrides=overrides,
+            host=args.host,
+            port=args.port,
+            find_port=args.find_port,
+            poll=args.poll,
+            drafts=args.drafts,
+        )
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+    print("Stopped.", flush=True)
+    return 0
+
+
+def _print_rebuild(rebuild: Rebuild, printed: set[str]) -> None:
+    """One build's outcome; each warning once per session, not again on every rebuild."""
+    changed = ""
+    if rebuild.changed:
+        names = ", ".join(rebuild.changed[:3])
+        more = len(rebuild.changed) - 3
+        changed = f" after {names}{f' and {more} more' if more > 0 else ''} changed"
+    report = rebuild.report
+    for diagnostic in report.warnings if report else rebuild.problems:
+        text = diagnostic.format()
+        if diagnostic.severity == "error" or text not in printed:
+            print(text, file=sys.stderr, flush=True)
+            printed.add(text)
+    if rebuild.crash:
+        print(rebuild.crash, file=sys.stderr, end="", flush=True)
+    if report is None:
+        errors = sum(d.severity == "error" for d in rebuild.problems)
+        print(
+            f"Build failed{changed} ({_plural(errors, 'error')}, {rebuild.seconds:.2f} s); "
+            "still serving the last good site.",
+            file=sys.stderr,
+            flush=True,
+        )
+        return
+    verb = "Built" if rebuild.number == 1 else "Rebuilt"
+    print(
+        f"{verb} {_plural(report.articles, 'article')}{changed} in {rebuild.seconds:.2f} s: "
+        f"{report.files} files written, {report.skipped} unchanged, {report.removed} removed",
+        flush=True,
+    )
 
 
 def _project(root: Path) -> Config:

@@ -41,7 +41,15 @@ class Config:
     output_dir: str = "site"
     """Where the built site is written; brief replaces this folder as a whole."""
     home_articles: int = 30
-    """How many of the latest articles the home page lists."""
+    """How many of the latest articles the home page lists besides the briefing."""
+    page_size: int = 25
+    """How many articles a page of a long list (topic, source, day) holds before the next."""
+    briefing: str = "day"
+    """What the home page's briefing covers: the latest "day" or the latest "week"."""
+    feed_entries: int = 50
+    """How many of the newest articles each feed carries."""
+    search: bool = True
+    """Build the Pagefind search index (pagefind/) after the pages are written."""
     lines: tuple[tuple[str, int], ...] = ()
     """(Not a key: the brief.yaml line of each key set there, for messages.)"""
     reference_date: str = ""
@@ -77,6 +85,8 @@ class Config:
 
 _KEYS = [f.name for f in fields(Config) if f.name not in ("root", "lines")]
 _STRING_KEYS = {f.name for f in fields(Config) if f.type == "str"}
+_INT_KEYS = {f.name for f in fields(Config) if f.type == "int"}
+_BOOL_KEYS = {f.name for f in fields(Config) if f.type == "bool"}
 
 
 def load_config(root: Path, overrides: dict[str, Any] | None = None) -> Config:
@@ -129,12 +139,15 @@ def _check_keys(loaded: Loaded) -> tuple[dict[str, Any], list[Diagnostic]]:
             problems.append(
                 error(CONFIG_NAME, line, "config", f"{key} must be text", "quote the value")
             )
-        elif key == "home_articles":
+        elif key in _BOOL_KEYS:
+            if isinstance(value, bool):
+                values[key] = value
+            else:
+                problems.append(error(CONFIG_NAME, line, "config", f"{key} must be true or false"))
+        elif key in _INT_KEYS:
             if not (isinstance(value, str) and re.fullmatch(r"[0-9]+", value) and int(value) > 0):
                 problems.append(
-                    error(
-                        CONFIG_NAME, line, "config", "home_articles must be a whole number above 0"
-                    )
+                    error(CONFIG_NAME, line, "config", f"{key} must be a whole number above 0")
                 )
             else:
                 values[key] = int(value)
@@ -181,6 +194,15 @@ def _validate(config: Config, lines: dict[Any, int], overrides: dict[str, Any]) 
                 "config",
                 f"unknown timezone {config.timezone!r}",
                 "use an IANA name such as UTC or Europe/Moscow",
+            )
+        )
+    if config.briefing not in ("day", "week"):
+        problems.append(
+            error(
+                *at("briefing"),
+                "config",
+                f"briefing {config.briefing!r} is not day or week",
+                "write briefing: day or briefing: week",
             )
         )
     if config.reference_date:

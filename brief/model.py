@@ -103,13 +103,15 @@ class Evidence:
 
 @dataclass(frozen=True, slots=True)
 class Topic:
-    """A topic of the taxonomy in topics.yaml."""
+    """A topic of the taxonomy in topics.yaml; ``parent`` is the slug of the topic it is
+    nested under ("" at the top)."""
 
     name: str
     slug: str
     description: str
     match: tuple[str, ...]
     exclude: tuple[str, ...]
+    parent: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,6 +207,100 @@ class MonthIndex:
 
 
 @dataclass(frozen=True, slots=True)
+class DayIndex:
+    """The articles of one day (the briefing of that day), newest first."""
+
+    day: str
+    articles: tuple[Article, ...]
+
+    @property
+    def url(self) -> str:
+        return f"briefings/{self.day}/"
+
+    @property
+    def label(self) -> str:
+        moment = datetime.fromisoformat(self.day)
+        return f"{moment:%A}, {moment.day} {moment:%B %Y}"
+
+
+@dataclass(frozen=True, slots=True)
+class SourceIndex:
+    """The articles of one agency or publisher, newest first."""
+
+    name: str
+    slug: str
+    articles: tuple[Article, ...]
+
+    @property
+    def url(self) -> str:
+        return f"sources/{self.slug}/"
+
+
+@dataclass(frozen=True, slots=True)
+class NameIndex:
+    """A person or organization the articles name: their articles and their quotes."""
+
+    name: str
+    slug: str
+    kind: str
+    articles: tuple[Article, ...]
+    quotes: tuple[tuple[Quote, Article], ...]
+
+    @property
+    def url(self) -> str:
+        section = "people" if self.kind == "person" else "organizations"
+        return f"{section}/{self.slug}/"
+
+
+@dataclass(frozen=True, slots=True)
+class Pagination:
+    """Where a page of a long listing sits: its number, the count, and its neighbours' URLs."""
+
+    number: int
+    count: int
+    previous: str
+    next: str
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineMonth:
+    """A month of a listing: its label, how many articles it has in all, those on this page."""
+
+    label: str
+    total: int
+    articles: tuple[Article, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """A briefing's articles under one topic (or "Other news")."""
+
+    name: str
+    url: str
+    articles: tuple[Article, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Neighbours:
+    """The articles before and after one in a topic's timeline."""
+
+    topic: Topic
+    newer: Article | None
+    older: Article | None
+
+
+@dataclass(frozen=True, slots=True)
+class Feed:
+    """An Atom or JSON feed: its title, the page it follows, where it lives, its entries."""
+
+    title: str
+    page_url: str
+    url: str
+    id: str
+    entries: tuple[Article, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class SiteInfo:
     """The site-wide values templates see."""
 
@@ -223,6 +319,10 @@ class Site:
     articles: tuple[Article, ...]
     topics: tuple[TopicIndex, ...]
     months: tuple[MonthIndex, ...]
+    days: tuple[DayIndex, ...] = ()
+    sources: tuple[SourceIndex, ...] = ()
+    names: tuple[NameIndex, ...] = ()
+    related: Mapping[str, tuple[Article, ...]] = dataclasses.field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 from pathlib import Path
+from typing import Any
 
 from brief.errors import ConfigError, Diagnostic, error
 from brief.model import Topic
@@ -11,7 +12,7 @@ from brief.slugs import slugify
 from brief.yaml_loader import Loaded, YamlError, load_yaml
 
 TOPICS_NAME = "topics.yaml"
-_KEYS = ("name", "slug", "description", "match", "exclude")
+_KEYS = ("name", "slug", "description", "match", "exclude", "children")
 
 
 def load_topics(root: Path) -> tuple[tuple[Topic, ...], bytes]:
@@ -48,8 +49,12 @@ def load_topics(root: Path) -> tuple[tuple[Topic, ...], bytes]:
         )
     topics: list[Topic] = []
     problems: list[Diagnostic] = []
-    for index in range(len(loaded.value)):
-        topic = _topic(loaded, index, problems)
+    pending: list[tuple[tuple[str | int, ...], str]] = [
+        ((i,), "") for i in range(len(loaded.value))
+    ]
+    while pending:  # depth first, in file order: a topic, then its subtopics
+        at, parent = pending.pop(0)
+        topic = _topic(loaded, at, parent, problems)
         if topic is None:
             continue
         clash = next((t for t in topics if t.slug == topic.slug), None)
@@ -57,7 +62,7 @@ def load_topics(root: Path) -> tuple[tuple[Topic, ...], bytes]:
             problems.append(
                 error(
                     TOPICS_NAME,
-                    loaded.line(index),
+                    loaded.line(*at),
                     "topics",
                     f"{topic.name!r} has the same slug as {clash.name!r}",
                     "give one of them another name or slug",
@@ -65,14 +70,35 @@ def load_topics(root: Path) -> tuple[tuple[Topic, ...], bytes]:
             )
             continue
         topics.append(topic)
+        children = _value(loaded, at).get("children") or []
+        if not isinstance(children, list):
+            problems.append(
+                error(
+                    TOPICS_NAME,
+                    loaded.line(*at, "children"),
+                    "topics",
+                    f"children of {topic.name!r} must be a list of topics",
+                )
+            )
+            continue
+        pending[:0] = [((*at, "children", i), topic.slug) for i in range(len(children))]
     if problems:
         raise ConfigError(tuple(problems))
     return tuple(topics), data
 
 
-def _topic(loaded: Loaded, index: int, problems: list[Diagnostic]) -> Topic | None:
-    entry = loaded.value[index]
-    line = loaded.line(index)
+def _value(loaded: Loaded, at: tuple[str | int, ...]) -> Any:
+    value = loaded.value
+    for step in at:
+        value = value[step]
+    return value
+
+
+def _topic(
+    loaded: Loaded, at: tuple[str | int, ...], parent: str, problems: list[Diagnostic]
+) -> Topic | None:
+    entry = _value(loaded, at)
+    line = loaded.line(*at)
     if not isinstance(entry, dict):
         problems.append(
             error(
@@ -90,7 +116,7 @@ def _topic(loaded: Loaded, index: int, problems: list[Diagnostic]) -> Topic | No
             close = difflib.get_close_matches(key, _KEYS, n=1)
             hint = f"did you mean {close[0]!r}?" if close else "known keys: " + ", ".join(_KEYS)
             problems.append(
-                error(TOPICS_NAME, loaded.line(index, key), "topics", f"unknown key {key!r}", hint)
+                error(TOPICS_NAME, loaded.line(*at, key), "topics", f"unknown key {key!r}", hint)
             )
     name = entry.get("name")
     if not isinstance(name, str) or not name.strip():
@@ -101,7 +127,7 @@ def _topic(loaded: Loaded, index: int, problems: list[Diagnostic]) -> Topic | No
             problems.append(
                 error(
                     TOPICS_NAME,
-                    loaded.line(index, key),
+                    loaded.line(*at, key),
                     "topics",
                     f"{key} of {name!r} must be text",
                 )
@@ -113,7 +139,7 @@ def _topic(loaded: Loaded, index: int, problems: list[Diagnostic]) -> Topic | No
             problems.append(
                 error(
                     TOPICS_NAME,
-                    loaded.line(index, key) or line,
+                    loaded.line(*at, key) or line,
                     "topics",
                     f"{key} of {name!r} must be a list of phrases",
                     f"write {key}: [New START, arms control]",
@@ -137,4 +163,5 @@ def _topic(loaded: Loaded, index: int, problems: list[Diagnostic]) -> Topic | No
     match = phrases["match"]
     if name.strip().casefold() not in (m.casefold() for m in match):
         match = (name.strip(), *match)
-    return Topic(name.strip(), slug, str(entry.get("description") or ""), match, phrases["exclude"])
+    description = str(entry.get("description") or "")
+    return Topic(name.strip(), slug, description, match, phrases["exclude"], parent)

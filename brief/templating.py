@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import html
+import re
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import urljoin
 
 import jinja2
+from markupsafe import Markup
 
 from brief.config import Config
+from brief.model import Article, Feed, SiteInfo
+
+_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -47,9 +55,82 @@ def make_environment(config: Config) -> jinja2.Environment:
     def abs_url(path: str) -> str:
         return urljoin(base_url, url(path)) if "://" in base_url else url(path)
 
-    env.globals.update(url=url, abs_url=abs_url)
-    env.filters.update(date=format_date, isodate=lambda value: value.isoformat())
+    def news_article(article: Article) -> dict[str, Any]:
+        return news_article_ld(article, abs_url)
+
+    def json_feed(feed: Feed, info: SiteInfo) -> dict[str, Any]:
+        return json_feed_document(feed, info, abs_url)
+
+    env.globals.update(
+        url=url,
+        abs_url=abs_url,
+        news_article=news_article,
+        json_feed=json_feed,
+        absolute="://" in base_url,
+    )
+    env.filters.update(date=format_date, isodate=lambda value: value.isoformat(), xml=xml_text)
     return env
+
+
+def xml_text(value: object) -> Markup:
+    """Text for an XML feed: escaped even when it is already HTML (Markup), and without the
+    control characters XML 1.0 forbids (a pasted dispatch can carry them)."""
+    return Markup(html.escape(_XML_FORBIDDEN.sub("", str(value)), quote=True))
+
+
+def news_article_ld(article: Article, abs_url: Callable[[str], str]) -> dict[str, Any]:
+    """schema.org NewsArticle for an article page; emitted with tojson, which escapes < and >."""
+    ld: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.title,
+        "datePublished": article.published.isoformat(),
+        "url": abs_url(article.url),
+        "description": article.summary,
+        "wordCount": article.word_count,
+        "about": [{"@type": "Thing", "name": t.topic.name} for t in article.topics],
+    }
+    if article.dateline:
+        ld["dateline"] = article.dateline.text
+    if article.agency or article.source_name:
+        ld["sourceOrganization"] = {
+            "@type": "NewsMediaOrganization",
+            "name": article.agency or article.source_name,
+        }
+    if article.source_url:
+        ld["isBasedOn"] = article.source_url
+    if article.author:
+        ld["author"] = {"@type": "Person", "name": article.author}
+    return ld
+
+
+def json_feed_document(feed: Feed, info: SiteInfo, abs_url: Callable[[str], str]) -> dict[str, Any]:
+    """JSON Feed 1.1 (jsonfeed.org); URLs are absolute when base_url is."""
+    document: dict[str, Any] = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": feed.title,
+        "language": info.language,
+    }
+    if "://" in info.base_url:
+        document["home_page_url"] = abs_url(feed.page_url)
+        document["feed_url"] = abs_url(feed.url)
+    if info.description:
+        document["description"] = info.description
+    document["items"] = [
+        {
+            "id": abs_url(a.url),
+            "url": abs_url(a.url),
+            "title": a.title,
+            "content_html": _XML_FORBIDDEN.sub("", str(a.body_html)),
+            "summary": a.summary,
+            "date_published": a.published.isoformat(),
+            "authors": [{"name": a.author or a.agency or a.source_name or info.title}],
+            "tags": [t.topic.name for t in a.topics],
+            **({"external_url": a.source_url} if a.source_url else {}),
+        }
+        for a in feed.entries
+    ]
+    return document
 
 
 def format_date(value: datetime) -> str:

@@ -142,14 +142,20 @@ def test_home_articles_limits_the_home_page_list(site: Site, run: Run) -> None:
 Second story
 
 WASHINGTON, June 9. /TASS/. More text.
+-- content/2021/c.txt --
+Oldest story
+
+WASHINGTON, June 1. /TASS/. Old text.
 """
     )
+    # The home page is the latest day's briefing, then home_articles earlier ones.
     write(project, "brief.yaml", "title: Test\nhome_articles: 1\n")
     code, _, err = run("build", "--root", project)
     assert code == 0, err
     home = (project / "site/index.html").read_text(encoding="utf-8")
     assert "/articles/second-story/" in home
-    assert "/articles/title-here/" not in home
+    assert "/articles/title-here/" in home
+    assert "/articles/oldest-story/" not in home
 
 
 @pytest.mark.parametrize(

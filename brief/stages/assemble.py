@@ -2,30 +2,34 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from itertools import groupby
 
 from brief.config import Config
-from brief.model import Article, MonthIndex, Site, SiteInfo, Topic, TopicIndex
+from brief.model import (
+    Article,
+    DayIndex,
+    MonthIndex,
+    NameIndex,
+    Quote,
+    Site,
+    SiteInfo,
+    SourceIndex,
+    Topic,
+    TopicIndex,
+)
+from brief.slugs import slugify
+
+RELATED = 5  # related articles shown on an article page
+_WINDOW = 25  # neighbours in time looked at on each shared list, to keep this linear
 
 
 def assemble(articles: Iterable[Article], topics: tuple[Topic, ...], config: Config) -> Site:
     """Sort once (newest first, then by slug, so ties never depend on file order) and index."""
     ordered = tuple(sorted(articles, key=lambda a: (-a.published.timestamp(), a.slug)))
-    members: dict[str, list[Article]] = {topic.slug: [] for topic in topics}
-    for article in ordered:  # one pass, so each topic's list keeps the newest-first order
-        for tag in article.topics:
-            members.setdefault(tag.topic.slug, []).append(article)
-    by_topic = tuple(TopicIndex(topic, tuple(members[topic.slug])) for topic in topics)
-
-    def month_of(article: Article) -> tuple[int, int]:
-        # The day the article carries in its own offset, as shown on its page.
-        return (article.published.year, article.published.month)
-
-    months = tuple(
-        MonthIndex(year, month, tuple(group))
-        for (year, month), group in groupby(ordered, key=month_of)
-    )
+    by_topic = index_topics(ordered, topics)
+    names = index_names(ordered)
     info = SiteInfo(
         title=config.title,
         description=config.description,
@@ -33,4 +37,96 @@ def assemble(articles: Iterable[Article], topics: tuple[Topic, ...], config: Con
         base_path=config.base_path,
         language=config.language,
     )
-    return Site(info, ordered, by_topic, months)
+    return Site(
+        info,
+        ordered,
+        by_topic,
+        tuple(
+            MonthIndex(year, month, tuple(group))
+            for (year, month), group in groupby(ordered, key=_month)
+        ),
+        tuple(DayIndex(day, tuple(group)) for day, group in groupby(ordered, key=_day)),
+        index_sources(ordered),
+        names,
+        relate(ordered, by_topic, names),
+    )
+
+
+def index_topics(ordered: tuple[Article, ...], topics: tuple[Topic, ...]) -> tuple[TopicIndex, ...]:
+    """Each topic's articles, newest first; a parent topic holds its subtopics' articles too."""
+    members: dict[str, set[str]] = {topic.slug: set() for topic in topics}
+    parents = {topic.slug: topic.parent for topic in topics}
+    for article in ordered:
+        for tag in article.topics:
+            slug = tag.topic.slug
+            while slug:  # up the nesting: a New START story is also an arms-control story
+                members.setdefault(slug, set()).add(article.source_path)
+                slug = parents.get(slug, "")
+    return tuple(
+        TopicIndex(topic, tuple(a for a in ordered if a.source_path in members[topic.slug]))
+        for topic in topics
+    )
+
+
+def index_sources(ordered: tuple[Article, ...]) -> tuple[SourceIndex, ...]:
+    """Each agency or publisher named by a dateline or front matter, by name."""
+    groups: dict[str, list[Article]] = defaultdict(list)
+    for article in ordered:
+        name = article.agency or article.source_name
+        if name and slugify(name):
+            groups[name].append(article)
+    return tuple(
+        SourceIndex(name, slugify(name), tuple(groups[name]))
+        for name in sorted(groups, key=lambda n: (n.casefold(), n))
+    )
+
+
+def index_names(ordered: tuple[Article, ...]) -> tuple[NameIndex, ...]:
+    """Each person and organization mentioned, with their articles and their quotes."""
+    articles: dict[str, list[Article]] = defaultdict(list)
+    kinds: dict[str, str] = {}
+    quotes: dict[str, list[tuple[Quote, Article]]] = defaultdict(list)
+    for article in ordered:
+        for mention in article.mentions:
+            if mention.kind in ("person", "organization", "treaty") and slugify(mention.name):
+                articles[mention.name].append(article)
+                kinds.setdefault(mention.name, mention.kind)
+        for quote in article.quotes:
+            if quote.speaker:
+                quotes[quote.speaker].append((quote, article))
+    return tuple(
+        NameIndex(name, slugify(name), kinds[name], tuple(articles[name]), tuple(quotes[name]))
+        for name in sorted(articles, key=lambda n: (n.casefold(), n))
+    )
+
+
+def relate(
+    ordered: tuple[Article, ...], topics: tuple[TopicIndex, ...], names: tuple[NameIndex, ...]
+) -> dict[str, tuple[Article, ...]]:
+    """For each article, those sharing most topics and people; the most recent first on ties."""
+    lists = [t.articles for t in topics] + [n.articles for n in names if n.kind == "person"]
+    rank = {a.source_path: i for i, a in enumerate(ordered)}
+    memberships: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for number, members in enumerate(lists):
+        for position, article in enumerate(members):
+            memberships[article.source_path].append((number, position))
+    related: dict[str, tuple[Article, ...]] = {}
+    for article in ordered:
+        scores: dict[str, int] = defaultdict(int)
+        for number, position in memberships[article.source_path]:
+            members = lists[number]
+            for other in members[max(0, position - _WINDOW) : position + _WINDOW + 1]:
+                if other.source_path != article.source_path:
+                    scores[other.source_path] += 1
+        best = sorted(scores, key=lambda path: (-scores[path], rank[path]))[:RELATED]
+        related[article.slug] = tuple(ordered[rank[path]] for path in best)
+    return related
+
+
+def _day(article: Article) -> str:
+    # The day the article carries in its own offset, as shown on its page.
+    return article.published.date().isoformat()
+
+
+def _month(article: Article) -> tuple[int, int]:
+    return (article.published.year, article.published.month)

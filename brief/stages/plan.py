@@ -1,24 +1,282 @@
-"""Site -> Pages: which page exists at which URL, with which template and values; no Jinja here."""
+"""Site -> Pages: which page exists at which URL, with which template and values; no Jinja here.
+
+Every value a template shows is in its page's context (or the site-wide SiteInfo): that is
+what lets the build skip a page whose context did not change.
+"""
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Sequence
+from datetime import timedelta
+
 from brief.config import Config
-from brief.model import Page, Site
+from brief.model import (
+    Article,
+    DayIndex,
+    Feed,
+    Group,
+    Neighbours,
+    Page,
+    Pagination,
+    Site,
+    TimelineMonth,
+    TopicIndex,
+)
+
+_MONTH = "%B %Y"
 
 
 def plan(site: Site, config: Config) -> tuple[Page, ...]:
-    """Every page of the site, in a stable order."""
-    pages = [
+    """Every page of the site, in a stable order: HTML pages, then feeds and the sitemap."""
+    pages = [home(site, config)]
+    neighbours = _neighbours(site.topics)
+    pages += [
         Page(
-            "",
-            "index.html",
-            {"articles": site.articles[: config.home_articles], "topics": site.topics},
+            a.url,
+            "article.html",
+            {
+                "article": a,
+                "related": site.related.get(a.slug, ()),
+                "neighbours": tuple(neighbours.get(a.source_path, ())),
+            },
         )
+        for a in site.articles
     ]
-    pages += [Page(a.url, "article.html", {"article": a}) for a in site.articles]
+    for number, day in enumerate(site.days):
+        newer = site.days[number - 1].url if number else ""
+        older = site.days[number + 1].url if number + 1 < len(site.days) else ""
+        pages += paginate(
+            day.url,
+            "day.html",
+            {"day": day, "newer": newer, "older": older},
+            day.articles,
+            config.page_size,
+            groups=_groups(day.articles, site),
+        )
     pages.append(Page("topics/", "topics.html", {"topics": site.topics}))
-    pages += [Page(t.url, "topic.html", {"index": t}) for t in site.topics]
+    for index in site.topics:
+        pages += paginate(
+            index.url,
+            "topic.html",
+            {
+                "index": index,
+                "subtopics": _children(index, site.topics),
+                "feed": f"{index.url}feed.xml",
+            },
+            index.articles,
+            config.page_size,
+        )
+    pages.append(Page("sources/", "sources.html", {"sources": site.sources}))
+    for source in site.sources:
+        pages += paginate(
+            source.url,
+            "source.html",
+            {"source": source, "feed": f"{source.url}feed.xml"},
+            source.articles,
+            config.page_size,
+        )
+    people = tuple(n for n in site.names if n.kind == "person")
+    others = tuple(n for n in site.names if n.kind != "person")
+    pages.append(Page("people/", "names.html", {"names": people, "heading": "People"}))
+    pages.append(
+        Page(
+            "organizations/",
+            "names.html",
+            {"names": others, "heading": "Organizations and treaties"},
+        )
+    )
+    for name in site.names:
+        pages += paginate(name.url, "name.html", {"name": name}, name.articles, config.page_size)
     pages.append(Page("archive/", "archive.html", {"months": site.months}))
-    pages += [Page(m.url, "month.html", {"month": m}) for m in site.months]
+    for month in site.months:
+        pages += paginate(
+            month.url, "month.html", {"month": month}, month.articles, config.page_size
+        )
+    pages.append(
+        Page(
+            "search/",
+            "search.html",
+            {
+                "topics": tuple(t.topic.name for t in site.topics if t.articles),
+                "sources": tuple(s.name for s in site.sources),
+            },
+        )
+    )
     pages.append(Page("404.html", "404.html", {}))
+    pages += feeds(site, config)
+    if "://" in config.base_url:  # a sitemap lists absolute addresses, or it is no sitemap
+        pages.append(sitemap(pages))
+    pages.append(Page("robots.txt", "robots.txt", {}))
     return tuple(pages)
+
+
+def home(site: Site, config: Config) -> Page:
+    """The latest briefing (the newest day's or week's articles by topic) and what came before."""
+    latest = site.days[0] if site.days else DayIndex("", ())
+    if config.briefing == "week" and site.days:
+        newest = site.articles[0].published.date()
+        since = (newest - timedelta(days=6)).isoformat()
+        briefing = tuple(a for a in site.articles if a.published.date().isoformat() >= since)
+    else:
+        briefing = latest.articles
+    shown = {a.source_path for a in briefing}
+    return Page(
+        "",
+        "index.html",
+        {
+            "briefing": briefing,
+            "groups": _groups(briefing, site),
+            "latest": latest,
+            "period": config.briefing,
+            "earlier": tuple(a for a in site.articles if a.source_path not in shown)[
+                : config.home_articles
+            ],
+            "days": site.days[1:8],
+            "topics": site.topics,
+        },
+    )
+
+
+def paginate(
+    url: str,
+    template: str,
+    context: dict[str, object],
+    articles: Sequence[Article],
+    size: int,
+    groups: tuple[Group, ...] | None = None,
+) -> list[Page]:
+    """A listing split into pages of ``size``: url, url/page/2/, …; each with its timeline."""
+    count = max(1, -(-len(articles) // size))
+    totals = Counter(a.published.strftime(_MONTH) for a in articles)
+
+    def address(number: int) -> str:
+        return url if number == 1 else f"{url}page/{number}/"
+
+    pages = []
+    for number in range(1, count + 1):
+        items = tuple(articles[(number - 1) * size : number * size])
+        timeline = tuple(
+            TimelineMonth(
+                label,
+                totals[label],
+                tuple(a for a in items if a.published.strftime(_MONTH) == label),
+            )
+            for label in dict.fromkeys(a.published.strftime(_MONTH) for a in items)
+        )
+        pagination = Pagination(
+            number,
+            count,
+            address(number - 1) if number > 1 else "",
+            address(number + 1) if number < count else "",
+        )
+        page_groups = groups if groups is None or count == 1 else _regroup(groups, items)
+        pages.append(
+            Page(
+                address(number),
+                template,
+                {
+                    **context,
+                    "items": items,
+                    "timeline": timeline,
+                    "pagination": pagination,
+                    "groups": page_groups or (),
+                },
+            )
+        )
+    return pages
+
+
+def feeds(site: Site, config: Config) -> list[Page]:
+    """Atom for the site, each topic and each source; JSON Feed 1.1 for the site."""
+    size = config.feed_entries
+    site_feed = Feed(site.info.title, "", "feed.xml", "feed", site.articles[:size])
+    pages = [
+        Page("feed.xml", "atom.xml", {"feed": site_feed}),
+        Page(
+            "feed.json",
+            "feed.json",
+            {"feed": Feed(site.info.title, "", "feed.json", "feed", site.articles[:size])},
+        ),
+    ]
+    for index in site.topics:
+        feed = Feed(
+            f"{index.topic.name} · {site.info.title}",
+            index.url,
+            f"{index.url}feed.xml",
+            f"topics/{index.topic.slug}",
+            index.articles[:size],
+        )
+        pages.append(Page(feed.url, "atom.xml", {"feed": feed}))
+    for source in site.sources:
+        feed = Feed(
+            f"{source.name} · {site.info.title}",
+            source.url,
+            f"{source.url}feed.xml",
+            f"sources/{source.slug}",
+            source.articles[:size],
+        )
+        pages.append(Page(feed.url, "atom.xml", {"feed": feed}))
+    return pages
+
+
+def sitemap(pages: Sequence[Page]) -> Page:
+    """Every HTML page a search engine should know, with the date of its newest article."""
+    entries = []
+    for page in pages:
+        if not (page.url == "" or page.url.endswith("/")) or page.url in ("search/",):
+            continue
+        dates = [a.published for a in _articles_of(page)]
+        entries.append((page.url, max(dates).date().isoformat() if dates else ""))
+    return Page("sitemap.xml", "sitemap.xml", {"entries": tuple(entries)})
+
+
+def _articles_of(page: Page) -> list[Article]:
+    article = page.context.get("article")
+    if isinstance(article, Article):
+        return [article]
+    items = page.context.get("items") or page.context.get("briefing") or ()
+    return [a for a in items if isinstance(a, Article)]  # type: ignore[attr-defined]
+
+
+def _groups(articles: Sequence[Article], site: Site) -> tuple[Group, ...]:
+    """A briefing's articles under their first topic, in taxonomy order; the rest last."""
+    order = {index.topic.slug: n for n, index in enumerate(site.topics)}
+    urls = {index.topic.slug: index.url for index in site.topics}
+    buckets: dict[str, list[Article]] = {}
+    names: dict[str, str] = {}
+    for article in articles:
+        tags = sorted(article.topics, key=lambda t: order.get(t.topic.slug, len(order)))
+        slug = tags[0].topic.slug if tags else ""
+        names[slug] = tags[0].topic.name if tags else "Other news"
+        buckets.setdefault(slug, []).append(article)
+    ranked = sorted(buckets, key=lambda s: (s == "", order.get(s, len(order)), s))
+    return tuple(Group(names[s], urls.get(s, ""), tuple(buckets[s])) for s in ranked)
+
+
+def _regroup(groups: tuple[Group, ...], items: tuple[Article, ...]) -> tuple[Group, ...]:
+    keep = {a.source_path for a in items}
+    trimmed = (
+        Group(g.name, g.url, tuple(a for a in g.articles if a.source_path in keep)) for g in groups
+    )
+    return tuple(g for g in trimmed if g.articles)
+
+
+def _children(index: TopicIndex, topics: tuple[TopicIndex, ...]) -> tuple[TopicIndex, ...]:
+    return tuple(t for t in topics if t.topic.parent == index.topic.slug)
+
+
+def _neighbours(topics: tuple[TopicIndex, ...]) -> dict[str, list[Neighbours]]:
+    """For each article, the newer and older article of each of its topics."""
+    found: dict[str, list[Neighbours]] = {}
+    for index in topics:
+        items = index.articles
+        for position, article in enumerate(items):
+            found.setdefault(article.source_path, []).append(
+                Neighbours(
+                    index.topic,
+                    items[position - 1] if position > 0 else None,
+                    items[position + 1] if position + 1 < len(items) else None,
+                )
+            )
+    return found

@@ -10,7 +10,7 @@ import ctypes
 import os
 import shutil
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path, PurePosixPath
 
 from brief.cache import CACHE_DIR
@@ -69,7 +69,11 @@ def check_output(config: Config) -> Path:
 
 
 def write(
-    files: Iterable[OutputFile], output: Path, keep: Iterable[str] = (), stamp: str = ""
+    files: Iterable[OutputFile],
+    output: Path,
+    keep: Iterable[str] = (),
+    stamp: str = "",
+    before_swap: Callable[[Path], None] | None = None,
 ) -> int:
     """Write ``files``, and hard-link the ``keep`` paths from the current output, into a
     staging folder, then swap it with ``output``; return how many files were written."""
@@ -100,6 +104,8 @@ def write(
         place(file.path).write_bytes(file.data)
         count += 1
     (staging / MARKER).write_bytes(_MARKER_TEXT + (f"build: {stamp}\n" if stamp else "").encode())
+    if before_swap is not None:
+        before_swap(staging)  # derived files made from the staged pages (the search index)
     _swap(staging, output)
     return count
 

@@ -1,0 +1,68 @@
+// The search page: Pagefind finds the words, this filters by topic and source and lists the
+// results newest first. Text from the index is only ever set as textContent.
+const form = document.getElementById("search-form");
+const status = document.getElementById("search-status");
+const list = document.getElementById("search-results");
+const base = form.dataset.base;
+let pagefind = null;
+
+async function engine() {
+  if (!pagefind) {
+    pagefind = await import(base + "pagefind/pagefind.js");
+    await pagefind.options({ baseUrl: base });
+  }
+  return pagefind;
+}
+
+function plain(html) {
+  const holder = document.createElement("div");
+  holder.innerHTML = html;  // a detached element: nothing in it runs or loads
+  return holder.textContent;
+}
+
+async function run(event) {
+  if (event) event.preventDefault();
+  const terms = form.elements.q.value.trim();
+  const topic = form.elements.topic.value;
+  const agency = form.elements.agency.value;
+  list.replaceChildren();
+  if (!terms) {
+    status.textContent = "";
+    return;
+  }
+  status.textContent = "Searching…";
+  const found = await (await engine()).search(terms, { sort: { date: "desc" } });
+  const data = await Promise.all(found.results.slice(0, 200).map((r) => r.data()));
+  const shown = data.filter((d) =>
+    (!topic || (d.meta.topics || "").split("|").includes(topic)) &&
+    (!agency || d.meta.agency === agency));
+  for (const result of shown.slice(0, 50)) {
+    const item = document.createElement("li");
+    const link = document.createElement("a");
+    link.href = result.url;
+    link.className = "search-result-link";
+    link.textContent = result.meta.title || result.url;
+    const heading = document.createElement("h2");
+    heading.className = "item-title";
+    heading.append(link);
+    const meta = document.createElement("p");
+    meta.className = "meta";
+    meta.textContent = [result.meta.agency, result.meta.published].filter(Boolean).join(" · ");
+    const excerpt = document.createElement("p");
+    excerpt.className = "summary";
+    excerpt.textContent = plain(result.excerpt);
+    item.append(heading, meta, excerpt);
+    list.append(item);
+  }
+  status.textContent = shown.length === 1 ? "1 article found." : `${shown.length} articles found.`;
+}
+
+form.addEventListener("submit", run);
+form.elements.q.addEventListener("input", () => run());
+form.elements.topic.addEventListener("change", () => run());
+form.elements.agency.addEventListener("change", () => run());
+const initial = new URLSearchParams(location.search).get("q");
+if (initial) {
+  form.elements.q.value = initial;
+  run();
+}

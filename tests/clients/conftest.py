@@ -1,0 +1,75 @@
+"""A realistic corpus built once per session, served over HTTP under /briefing/, and a real
+headless Chromium (Debian's package, driven by playwright) to read it."""
+
+from __future__ import annotations
+
+import functools
+import shutil
+import threading
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from brief.build import build
+from brief.config import load_config
+from tests.conftest import REPO, require_program
+
+ARTIFACTS = REPO / "tests" / "artifacts"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def corpus_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """120 generated dispatches over many days, topics and agencies, plus the seed article,
+    built with a project-site base_url; returns the project folder."""
+    from bench.corpus import generate, write_brief
+
+    project = tmp_path_factory.mktemp("corpus") / "project"
+    write_brief(generate(120, seed=7), project)
+    shutil.copy(REPO / "content/2021/000_fed5f0d4c4963b3d.txt", project / "content/2021/seed.txt")
+    (project / "brief.yaml").write_text(
+        "title: Test briefing\ndescription: Generated dispatches for the client checks.\n"
+        "base_url: https://user.github.io/briefing/\npage_size: 10\n"
+    )
+    build(load_config(project))
+    return project
+
+
+@pytest.fixture(scope="session")
+def served(corpus_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The built site served at http://127.0.0.1:PORT/briefing/, as GitHub Pages would."""
+    root = tmp_path_factory.mktemp("www")
+    (root / "briefing").symlink_to(corpus_site / "site", target_is_directory=True)
+    handler = functools.partial(_QuietHandler, directory=str(root))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/briefing/"
+    server.shutdown()
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    chromium = require_program("chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()

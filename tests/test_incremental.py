@@ -1,0 +1,349 @@
+"""Incremental builds equal clean builds, byte for byte, after any sequence of edits.
+
+A seeded random sequence of edits (add, change, rename, copy, delete an article; override a
+template or a static file; change brief.yaml; change topics.yaml) is applied to a small
+project. After each step the project is built incrementally, with its cache, and a copy of
+it is built clean, without one; the two output folders must hold the same bytes.
+"""
+
+from __future__ import annotations
+
+import random
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from bench.corpus import Dispatch, generate
+from brief.build import build
+from brief.cli import main
+from brief.config import load_config
+from brief.errors import BriefError
+from brief.model import BuildReport
+from brief.verify import FOLDER, verify
+
+TOPICS = [
+    ("Arms control", ["arms control", "New START", "risk reduction"]),
+    ("Sanctions", ["sanctions", "export controls"]),
+    ("Security Council", ["Security Council"]),
+    ("Energy", ["energy security", "gas supplies"]),
+    ("Black Sea", ["Black Sea", "grain exports"]),
+    ("Ceasefire", ["ceasefire", "humanitarian corridors"]),
+]
+EXTRA_PHRASES = ["hotline", "North Korea", "the OSCE", "peacekeeping", "missile defense", "IAEA"]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_incremental_builds_equal_clean_builds_after_random_edits(
+    tmp_path: Path, seed: int
+) -> None:
+    _check_sequence(tmp_path, seed, steps=10)
+
+
+def test_an_unchanged_project_rebuilds_without_writing_a_file(tmp_path: Path) -> None:
+    project = _project(tmp_path / "project", random.Random(5))
+    build(load_config(project))
+    again = build(load_config(project))
+    assert (again.files, again.removed) == (0, 0)
+    assert again.skipped > again.pages > 16
+
+
+def test_one_worker_and_two_workers_build_the_same_site(tmp_path: Path) -> None:
+    one = _project(tmp_path / "one", random.Random(7))
+    two = _project(tmp_path / "two", random.Random(7))
+    build(load_config(one), use_cache=False, workers=1)
+    build(load_config(two), use_cache=False, workers=2)
+    assert _differences(one / "site", two / "site") == []
+
+
+def test_verify_finds_nothing_after_an_incremental_build_and_leaves_no_folder(
+    tmp_path: Path,
+) -> None:
+    project = _project(tmp_path / "project", random.Random(11))
+    build(load_config(project))
+    _edit_article(random.Random(1), project)
+    build(load_config(project))
+    assert verify(load_config(project)) == ()
+    assert not (project / FOLDER).exists()
+
+
+def test_verify_names_each_output_file_that_differs_from_a_clean_build(tmp_path: Path) -> None:
+    project = _project(tmp_path / "project", random.Random(13))
+    build(load_config(project))
+    (project / "site/index.html").write_text("edited by hand\n")
+    (project / "site/extra.html").write_text("not brief's\n")
+    (project / "site/topics/index.html").unlink()
+    found = [d.format() for d in verify(load_config(project))]
+    assert [line.split(" (")[0] for line in found] == [
+        "site/extra.html: verify: extra: a clean build does not write this file",
+        "site/index.html: verify: differs from a clean build",
+        "site/topics/index.html: verify: missing: a clean build writes this file",
+    ]
+
+
+def test_build_verify_exits_1_when_the_output_was_edited_and_0_when_it_was_not(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = _project(tmp_path / "project", random.Random(17))
+    assert main(["build", "--root", str(project), "--verify"]) == 0
+    assert "Verified: site/ equals a clean build, byte for byte." in capsys.readouterr().out
+    page = project / "site/index.html"
+    data = page.read_bytes()
+    page.write_bytes(data.replace(b"<title>", b"<title>X", 1)[: len(data)])  # same size
+    assert main(["build", "--root", str(project), "--verify", "-q"]) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert "site/index.html: verify: differs from a clean build" in err
+    assert "Verify failed: a clean build differs in 1 file of site/." in err
+
+
+def test_verify_refuses_a_verify_folder_holding_files_brief_did_not_write(
+    tmp_path: Path,
+) -> None:
+    project = _project(tmp_path / "project", random.Random(19))
+    (project / FOLDER).mkdir()
+    (project / FOLDER / "notes.txt").write_text("mine\n")
+    with pytest.raises(BriefError, match="holds files brief did not write"):
+        verify(load_config(project))
+    assert (project / FOLDER / "notes.txt").read_text() == "mine\n"
+
+
+# The sequence.
+
+
+def _check_sequence(root: Path, seed: int, steps: int) -> None:
+    rng = random.Random(seed)
+    project = _project(root / "project", rng)
+    _compare(project, root / "clean", f"seed {seed}, the first build")
+    edits = list(EDITS)
+    for step in range(steps):
+        done = []
+        for _ in range(rng.choice((1, 1, 2))):
+            edit = rng.choice(edits)
+            done.append(f"{edit.__name__[1:]}: {edit(rng, project)}")
+        _compare(project, root / "clean", f"seed {seed}, step {step + 1}: {'; '.join(done)}")
+        if rng.random() < 0.2:
+            try:
+                again = build(load_config(project))
+            except BriefError:
+                continue  # a step may leave the project broken; both builds said so alike
+            assert (again.files, again.removed) == (0, 0), f"seed {seed}, step {step + 1}"
+
+
+def _compare(project: Path, clean: Path, what: str) -> None:
+    """Build ``project`` incrementally and a copy of it clean: same outcome, same bytes."""
+    incremental = _outcome(lambda: build(load_config(project)))
+    if clean.exists():
+        shutil.rmtree(clean)
+    shutil.copytree(
+        project, clean, ignore=shutil.ignore_patterns("site", ".site.*", ".brief-cache")
+    )
+    fresh = _outcome(lambda: build(load_config(clean), use_cache=False))
+    assert incremental == fresh, what
+    if incremental is None:
+        assert _differences(project / "site", clean / "site") == [], what
+
+
+def _outcome(run: Callable[[], BuildReport]) -> list[str] | None:
+    """None for a good build, else its messages: both builds must fail alike."""
+    try:
+        run()
+    except BriefError as exc:
+        return [d.format() for d in exc.diagnostics]
+    return None
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def _differences(a: Path, b: Path) -> list[str]:
+    one, two = _tree(a), _tree(b)
+    return sorted(path for path in one.keys() | two.keys() if one.get(path) != two.get(path))
+
+
+# The project and its edits.
+
+
+def _project(root: Path, rng: random.Random) -> Path:
+    (root / "content").mkdir(parents=True)
+    _write_config(root, rng)
+    _write_topics(root, TOPICS)
+    pool = generate(60, seed=rng.randrange(1000))
+    for dispatch in pool[:16]:
+        _write_dispatch(root, dispatch, rng)
+    _UNUSED[str(root)] = pool[16:]
+    return root
+
+
+_UNUSED: dict[str, list[Dispatch]] = {}
+"""The dispatches each project may still add, by project folder."""
+
+
+def _write_config(root: Path, rng: random.Random) -> None:
+    (root / "brief.yaml").write_text(
+        f"title: Briefing {rng.randrange(100)}\n"
+        "base_url: https://example.org/briefing/\n"
+        f"page_size: {rng.choice((3, 4, 6))}\n"
+        f"home_articles: {rng.choice((2, 5, 10))}\n"
+        f"feed_entries: {rng.choice((3, 10))}\n"
+        f"briefing: {rng.choice(('day', 'week'))}\n"
+        "search: false\n"
+    )
+
+
+def _write_topics(root: Path, topics: list[tuple[str, list[str]]]) -> None:
+    (root / "topics.yaml").write_text(
+        "".join(f"- name: {name}\n  match: [{', '.join(match)}]\n" for name, match in topics)
+    )
+
+
+def _write_dispatch(root: Path, d: Dispatch, rng: random.Random) -> Path:
+    body = "\n\n".join([f"{d.opening} {d.paragraphs[0]}", *d.paragraphs[1:4]])
+    folder = root / "content" / f"{d.day.year}" / f"{d.day.month:02d}"
+    folder.mkdir(parents=True, exist_ok=True)
+    if rng.random() < 0.3:
+        path = folder / f"{d.slug}.md"
+        draft = "draft: true\n" if rng.random() < 0.2 else ""
+        path.write_text(
+            f"---\ntitle: {d.title}\ndate: {d.day.isoformat()}\nsource: {d.agency}\n"
+            f"topics: [{TOPICS[d.number % len(TOPICS)][0]}]\n{draft}---\n{body}\n"
+        )
+    else:
+        path = folder / f"{d.slug}.txt"
+        path.write_text(f"{d.title}\n\n{body}\n")
+    return path
+
+
+def _articles(project: Path) -> list[Path]:
+    return sorted((project / "content").rglob("*.*"))
+
+
+def _add_article(rng: random.Random, project: Path) -> str:
+    unused = _UNUSED[str(project)]
+    if not unused:
+        return "none left"
+    return _write_dispatch(project, unused.pop(rng.randrange(len(unused))), rng).name
+
+
+def _edit_article(rng: random.Random, project: Path) -> str:
+    path = rng.choice(_articles(project))
+    text = path.read_text()
+    change = rng.choice(("phrase", "title", "quote", "undraft"))
+    if change == "phrase":
+        phrase = rng.choice([m for _, match in TOPICS for m in match] + EXTRA_PHRASES)
+        text = text.rstrip("\n") + f"\n\nThe talks also touched on {phrase}.\n"
+    elif change == "title" and path.suffix == ".txt":
+        title, rest = text.split("\n", 1)
+        text = f"{title} again\n{rest}"
+    elif change == "undraft":
+        text = text.replace("draft: true\n", "")
+    else:
+        text = text.rstrip("\n") + "\n\n“We will not accept this,” Lavrov said.\n"
+    path.write_text(text)
+    return f"{change} {path.name}"
+
+
+def _rename_article(rng: random.Random, project: Path) -> str:
+    path = rng.choice(_articles(project))
+    if rng.random() < 0.1:  # a file name without its date: an undated AP story fails
+        target = path.with_name("renamed-" + path.name)
+    elif rng.random() < 0.5:
+        target = path.with_name(f"{path.stem}-renamed{path.suffix}")
+    else:  # another month of the same year: a dateline's year comes from the folder
+        target = path.parent.parent / "12" / path.name
+    if target.exists():
+        return "skipped"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    path.rename(target)
+    return f"{path.name} -> {target.relative_to(project).as_posix()}"
+
+
+def _copy_article(rng: random.Random, project: Path) -> str:
+    path = rng.choice(_articles(project))
+    target = path.with_name(f"{path.stem}-copy{path.suffix}")
+    if target.exists():
+        return "skipped"
+    target.write_bytes(path.read_bytes())  # the same story saved twice: merged into one
+    return target.name
+
+
+def _delete_article(rng: random.Random, project: Path) -> str:
+    articles = _articles(project)
+    if len(articles) < 5:
+        return "skipped"
+    path = rng.choice(articles)
+    path.unlink()
+    return path.name
+
+
+def _edit_template(rng: random.Random, project: Path) -> str:
+    templates = project / "templates"
+    choice = rng.choice(("article", "article-title", "remove", "static", "404"))
+    templates.mkdir(exist_ok=True)
+    if choice == "article":
+        (templates / "article.html").write_text(
+            '{% extends "!theme/article.html" %}\n'
+            "{% block og_type %}article{% endblock %}\n"
+            f"{{# revision {rng.randrange(1000)} #}}\n"
+        )
+    elif choice == "article-title":
+        (templates / "article.html").write_text(
+            '{% extends "!theme/article.html" %}\n'
+            "{% block title %}Dispatch: {{ super() }}{% endblock %}\n"
+        )
+    elif choice == "remove":
+        for name in ("article.html", "404.html"):
+            (templates / name).unlink(missing_ok=True)
+    elif choice == "static":
+        (templates / "static").mkdir(exist_ok=True)
+        (templates / "static" / "extra.css").write_text(
+            f"body {{ margin: {rng.randrange(9)}px }}\n"
+        )
+    else:
+        (templates / "404.html").write_text(
+            '{% extends "!theme/404.html" %}\n'
+            f"{{% block title %}}Lost {rng.randrange(100)}{{% endblock %}}\n"
+        )
+    return choice
+
+
+def _edit_config(rng: random.Random, project: Path) -> str:
+    _write_config(project, rng)
+    return (project / "brief.yaml").read_text().splitlines()[0]
+
+
+def _edit_taxonomy(rng: random.Random, project: Path) -> str:
+    topics = [(name, list(match)) for name, match in TOPICS]
+    change = rng.choice(("add", "match", "remove", "same"))
+    if change == "add":
+        phrase = rng.choice(EXTRA_PHRASES).removeprefix("the ")
+        topics.append((phrase.capitalize(), [phrase]))
+    elif change == "match":
+        topics[rng.randrange(len(topics))][1].append(rng.choice(EXTRA_PHRASES))
+    elif change == "remove":
+        topics.pop(rng.randrange(len(topics)))
+    _write_topics(project, topics)
+    return change
+
+
+def _touch_nothing(rng: random.Random, project: Path) -> str:
+    path = rng.choice(_articles(project))
+    path.write_bytes(path.read_bytes())  # a save without a change
+    return path.name
+
+
+EDITS = (
+    _add_article,
+    _add_article,
+    _edit_article,
+    _edit_article,
+    _rename_article,
+    _copy_article,
+    _delete_article,
+    _edit_template,
+    _edit_config,
+    _edit_taxonomy,
+    _touch_nothing,
+)
