@@ -18,7 +18,8 @@ def find_boilerplate(text: str, rules: Sequence[BoilerplateRule]) -> Boilerplate
 
 def split_credits(text: str) -> tuple[str, ...]:
     """'(Reporting by A; Editing by B)' -> ('Reporting by A', 'Editing by B')."""
-    inner = " ".join(text.split()).strip().removeprefix("(").removesuffix(".").removesuffix(")")
+    inner = " ".join(text.split()).strip().lstrip("-—– ").removeprefix("(")
+    inner = inner.removesuffix(".").removesuffix(")")
     parts = (part.strip() for part in re.split(r";|\s+and\s+(?=editing by)", inner, flags=re.I))
     # A full stop after an initial ("E. F.") belongs to the name; any other one goes.
     return tuple(re.sub(r"(?<![A-Z])\.$", "", part) for part in parts if part.strip(" ."))

@@ -106,11 +106,17 @@ def find_cast(texts: list[str], knowledge: Knowledge) -> Cast:
                 cast.people[entity.name].roles.extend(entity.roles)
     for index, text in enumerate(texts):
         for match in _title_pattern(knowledge.titles).finditer(text):
-            name = match.group("name")
-            words = name.split()
-            if any(w in _NOT_NAMES for w in words) or _covered(cast, index, match.start("name")):
+            words = match.group("name").split()
+            start = match.start("name")
+            titles = {t.casefold() for t in knowledge.titles}
+            while len(words) > 2 and words[0].casefold() in titles:  # "Director General Ana Ruiz"
+                start += len(words.pop(0)) + 1
+            name = " ".join(words)
+            if any(w in _NOT_NAMES for w in words) or _covered(cast, index, start):
                 continue
-            _add(cast, name, "person", "", name, index, match, start=match.start("name"))
+            _add(cast, name, "person", "", name, index, match, start=start)
+            if name in cast.people:  # the title itself is a role: "the spokesman" may mean them
+                cast.people[name].roles.append(match.group("title"))
     _collect_roles(cast, texts)
     cast.occurrences.sort(key=lambda o: (o.paragraph, o.start, -o.end))
     return cast
@@ -176,6 +182,8 @@ def _gazetteer_pattern(entities: tuple[Entity, ...]) -> tuple[re.Pattern[str], d
 @lru_cache(maxsize=16)
 def _title_pattern(titles: tuple[str, ...]) -> re.Pattern[str]:
     alternatives = "|".join(re.escape(t) for t in titles)
+    # Titles in any case ("air force spokesman Yuriy Ihnat"); names only capitalized.
     return re.compile(
-        rf"\b(?:{alternatives})\s+(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,2}})(?![\w-])"
+        rf"\b(?P<title>(?i:{alternatives}))\s+(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,3}})"
+        r"(?![\w-])"
     )

@@ -45,6 +45,7 @@ def find_quotes(paragraphs: list[str], cast: Cast, verbs: tuple[str, ...]) -> tu
     quotes: list[Quote] = []
     open_quote: list[str] = []
     open_from = 0
+    opened_by: Person | None = None
     for index, text in enumerate(paragraphs):
         events = _speech_clauses(index, text, verbs)
         spans = _spans(index, text, continuing=bool(open_quote))
@@ -58,6 +59,9 @@ def find_quotes(paragraphs: list[str], cast: Cast, verbs: tuple[str, ...]) -> tu
             if not span.closed:
                 if not open_quote:
                     open_from = index
+                    speakers.named = _named_before(cast, index, span.start)
+                    # "Lavrov said: “…" running on: the speaker is named where it opens.
+                    opened_by = _attribute(text, span, cast, speakers, verbs)
                 open_quote.append(words)
                 cursor = len(text)
                 break
@@ -68,8 +72,10 @@ def find_quotes(paragraphs: list[str], cast: Cast, verbs: tuple[str, ...]) -> tu
             else:
                 first = index
             speakers.named = _named_before(cast, index, span.start)
-            speaker = _attribute(text, span, cast, speakers, verbs) or (
-                previous_speaker if span.start > 0 and first == index else None
+            speaker = (
+                _attribute(text, span, cast, speakers, verbs)
+                or (opened_by if first != index else None)
+                or (previous_speaker if span.start > 0 and first == index else None)
             )
             if _is_speech(words, speaker):
                 _remember(speakers, speaker)
@@ -206,10 +212,13 @@ def _lookup(candidate: str, cast: Cast, speakers: _Speakers) -> tuple[bool, Pers
     if lowered in _PRONOUNS:
         pronoun = _PRONOUNS[lowered]
         last = speakers.last
-        if last is not None:
-            return True, last if _fits(last, pronoun) else None
-        # Nobody has spoken yet: only a single fitting person named so far will do.
+        if last is not None and _fits(last, pronoun):
+            return True, last
+        # The last speaker does not fit (or nobody spoke yet): only one fitting person named
+        # so far will do, and only if their gender is known when the last speaker's is.
         fitting = {p.name: p for p in speakers.named if _fits(p, pronoun)}
+        if last is not None:
+            fitting = {n: p for n, p in fitting.items() if p.gender}
         return True, next(iter(fitting.values())) if len(fitting) == 1 else None
     for person in cast.people.values():
         names = (person.name, *person.spellings)
@@ -217,6 +226,11 @@ def _lookup(candidate: str, cast: Cast, speakers: _Speakers) -> tuple[bool, Pers
             candidate == s or candidate.endswith(" " + s) for s in names
         ):
             return True, person
+    if " " not in candidate and candidate[:1].isupper():
+        # One word of one person's name: "Mao said" is Mao Ning (family name first).
+        owners = [p for p in cast.people.values() if candidate in p.name.split()]
+        if len(owners) == 1:
+            return True, owners[0]
     if lowered.startswith("the ") and len(lowered) > 4:
         matching = _by_role(lowered[4:], cast)
         if matching:
