@@ -54,12 +54,18 @@
     var list = document.createElement("ul");
     list.style.margin = "0";
     list.style.paddingLeft = "1.25em";
-    errors.forEach(function (item) {
+    var SHOWN = 30; // a broken checkout can fail hundreds of files; the terminal has them all
+    errors.slice(0, SHOWN).forEach(function (item) {
       var entry = document.createElement("li");
       entry.textContent = item.text; // text, never HTML: messages quote the user's files
       entry.style.whiteSpace = "pre-wrap";
       list.appendChild(entry);
     });
+    if (errors.length > SHOWN) {
+      var more = document.createElement("li");
+      more.textContent = "… and " + (errors.length - SHOWN) + " more (listed in the terminal)";
+      list.appendChild(more);
+    }
     box.appendChild(list);
     document.body.appendChild(box);
   }

@@ -68,6 +68,9 @@ _TYPES = {
     ".webmanifest": "application/manifest+json",
     ".pdf": "application/pdf",
 }
+# O_NONBLOCK: a FIFO in the folder must not hang the request. (getattr: Windows lacks them.)
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOFOLLOW", 0)
+_OPEN_FLAGS |= getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
 _NOT_FOUND = b"<!DOCTYPE html>\n<html lang=en><head><meta charset=utf-8><title>Not found</title>"
 _NOT_FOUND += b"</head><body><h1>Not found</h1></body></html>\n"
 
@@ -217,8 +220,13 @@ def serve(
     state = SiteState(Snapshot(output, config.base_path))
     httpd.state = state
     watcher = Watcher(poll)
-    # Watching starts before the first build, so an edit made during it is not missed.
-    watcher.follow(config)
+    try:
+        # Watching starts before the first build, so an edit made during it is not missed.
+        watcher.follow(config)
+    except ConfigError:
+        watcher.close()
+        httpd.server_close()
+        raise
     url = f"http://{_display(host)}:{httpd.server_address[1]}"
     loop = _BuildLoop(root, dict(overrides or {}), drafts, build_with, state, watcher, stop)
     server_thread = threading.Thread(
@@ -464,8 +472,7 @@ def _open_inside(output: Path, rel: str) -> tuple[str, int | None]:
     if os.path.basename(real) == MARKER:
         return "missing", None
     try:
-        # O_NONBLOCK: a FIFO in the folder must not hang the request
-        fd = os.open(real, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+        fd = os.open(real, _OPEN_FLAGS)
     except OSError:
         return "missing", None
     mode = os.fstat(fd).st_mode

@@ -29,6 +29,7 @@ from watchdog.observers.polling import PollingObserver
 
 from brief.cache import CACHE_DIR
 from brief.config import Config
+from brief.errors import ConfigError, error
 from brief.templating import template_folders
 
 QUIET = 0.2
@@ -124,7 +125,8 @@ class Watcher:
 
     def follow(self, config: Config) -> None:
         """Watch what ``config``'s build reads; a changed content_dir or templates_dir moves the
-        watches, and a folder created later is picked up at the next call."""
+        watches, and a folder created later is picked up at the next call. Called from one
+        thread at a time (serve's build loop); ConfigError when the system refuses a watch."""
         scope = Scope.of(config)
         wanted = {(scope.root, False)} | {(t, True) for t in scope.trees if t.is_dir()}
         # A tree inside another tree is covered by the outer one (a checkout's theme is the
@@ -145,8 +147,19 @@ class Watcher:
                 self._watches[(path, recursive)] = self._observer.schedule(
                     self._handler, str(path), recursive=recursive
                 )
-            except OSError:
+            except (FileNotFoundError, NotADirectoryError):
                 continue  # gone since we looked; the root's watch sees it come back
+            except OSError as exc:  # inotify's limits (ENOSPC, EMFILE) on a big tree
+                raise ConfigError(
+                    error(
+                        scope.label(path),
+                        None,
+                        "watch",
+                        f"cannot watch this folder: {exc.strerror or exc}",
+                        "pass --poll, or raise fs.inotify.max_user_watches and "
+                        "fs.inotify.max_user_instances (sysctl)",
+                    )
+                ) from None
 
     def changes(
         self, stop: threading.Event, quiet: float = QUIET, longest: float = LONGEST

@@ -24,7 +24,14 @@ from brief.config import load_config
 from brief.errors import ConfigError, error
 from brief.server import Snapshot, bind, inject, is_loopback, safe_path
 from brief.watch import Scope, Watcher, is_noise
-from tests.browser.serving import ARTICLE, ARTICLE_FILE, PROJECT, Served, edit, make_project
+from tests.browser.serving import (
+    ARTICLE,
+    ARTICLE_FILE,
+    BRIEF_YAML,
+    Served,
+    edit,
+    make_project,
+)
 
 SECRET = "TOP-SECRET-7f3a9c"
 
@@ -100,8 +107,10 @@ def test_the_live_state_goes_before_body_end_with_markup_in_messages_escaped() -
 
 @pytest.mark.parametrize(
     ("host", "loopback"),
-    [("127.0.0.1", True), ("localhost", True), ("::1", True), ("127.0.0.2", True)]
-    + [("0.0.0.0", False), ("::", False), ("192.168.1.5", False), ("example.org", False)],
+    [
+        *[("127.0.0.1", True), ("localhost", True), ("::1", True), ("127.0.0.2", True)],
+        *[("0.0.0.0", False), ("::", False), ("192.168.1.5", False), ("example.org", False)],
+    ],
 )
 def test_only_loopback_addresses_count_as_private(host: str, loopback: bool) -> None:
     assert is_loopback(host) is loopback
@@ -174,6 +183,17 @@ def test_an_atomic_save_counts_through_the_moves_destination(
     assert _drain(watcher) == [frozenset({ARTICLE_FILE})]
 
 
+def test_polling_sees_an_atomic_save_too(project: Path) -> None:
+    watching = Watcher(poll=True)  # for WSL drives, Docker mounts and network drives
+    try:
+        watching.follow(load_config(project))
+        time.sleep(0.6)  # the first poll takes the snapshot that later ones compare with
+        edit(project / ARTICLE_FILE, "Changed by a polled editor\n")
+        assert _drain(watching, 2.0) == [frozenset({ARTICLE_FILE})]
+    finally:
+        watching.close()
+
+
 def test_reads_temp_files_and_the_builds_own_writes_are_not_changes(
     project: Path, watcher: Watcher
 ) -> None:
@@ -222,7 +242,7 @@ def test_brief_serve_on_a_busy_port_exits_2_with_the_message(
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = busy.getsockname()[1]
-        code, out, err = run("serve", "--root", project, "--port", port)
+        code, _, err = run("serve", "--root", project, "--port", port)
     assert code == 2
     assert f"port {port} is in use on 127.0.0.1" in err
     assert "Traceback" not in err
@@ -413,7 +433,7 @@ def test_fifty_concurrent_requests_during_a_rebuild_get_complete_new_pages(
 
     project = make_project(tmp_path / "project")
     write_brief(generate(150, seed=5), project)
-    (project / "brief.yaml").write_text(PROJECT.split("-- topics.yaml --")[0].split("--\n")[1])
+    (project / "brief.yaml").write_text(BRIEF_YAML)
     server = Served(project)
     try:
         pages = ["", ARTICLE, "topics/", "archive/", "static/brief.css", "feed.xml"] * 9

@@ -23,7 +23,9 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: playwright's sync API allows one instance at a time in a
+# thread, and tests/clients/ opens its own for the whole session after this folder's tests.
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[Any]:
     executable = require_program("chromium")
     from playwright.sync_api import sync_playwright

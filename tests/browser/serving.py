@@ -21,12 +21,13 @@ from typing import Any
 
 from tests.conftest import REPO, write_tree
 
-PROJECT = """
--- brief.yaml --
-title: Live briefing
+BRIEF_YAML = """title: Live briefing
 base_url: https://user.github.io/briefing/
 search: false
--- topics.yaml --
+"""
+PROJECT = f"""
+-- brief.yaml --
+{BRIEF_YAML}-- topics.yaml --
 - name: Arms control
   match: [arms control, New START]
 -- content/2021/06/nato-talks.txt --
