@@ -50,6 +50,9 @@ class Config:
     """How many of the newest articles each feed carries."""
     search: bool = True
     """Build the Pagefind search index (pagefind/) after the pages are written."""
+    allow_raw_html: bool = False
+    """Pass raw HTML in Markdown through, cleaned by nh3 (no scripts, event handlers or
+    javascript: links). False: raw HTML is shown as text."""
     lines: tuple[tuple[str, int], ...] = ()
     """(Not a key: the brief.yaml line of each key set there, for messages.)"""
     reference_date: str = ""

@@ -60,7 +60,11 @@ def gather(config: Config, drafts: bool) -> Inputs:
     topics, taxonomy = load_topics(config.root)
     sources, found = discover(config)
     content_fp = cache.fingerprint(
-        knowledge.fingerprint, taxonomy, config.timezone, config.reference_date
+        knowledge.fingerprint,
+        taxonomy,
+        config.timezone,
+        config.reference_date,
+        str(config.allow_raw_html),
     )
     settings = repr(
         [

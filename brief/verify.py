@@ -2,7 +2,9 @@
 
 The clean build ignores the cache and goes to .brief-verify/site inside the project (build()
 writes only inside the project, and never into .brief-cache/), which is removed afterwards.
-An incremental build must equal a clean one byte for byte; this checks it on demand.
+An incremental build must equal a clean one byte for byte; this checks it on demand. The
+search index is left out: Pagefind makes it from the article pages, which are compared, and
+its filter files are not byte-stable from one run to the next.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from pathlib import Path
 from brief.build import build
 from brief.config import Config
 from brief.errors import Diagnostic, OutputError, error
+from brief.search import FOLDER as SEARCH_FOLDER
 from brief.stages.write import MARKER, finish_removals
 
 FOLDER = ".brief-verify"
@@ -27,7 +30,8 @@ def verify(config: Config, drafts: bool = False) -> tuple[Diagnostic, ...]:
     _clear(scratch)
     scratch.mkdir()
     try:
-        clean = dataclasses.replace(config, output_dir=f"{FOLDER}/site")
+        # No search index: it is not compared, and Pagefind is the slowest part of a build.
+        clean = dataclasses.replace(config, output_dir=f"{FOLDER}/site", search=False)
         build(clean, drafts=drafts, use_cache=False)
         finish_removals()
         return compare(config.root / config.output_dir, scratch / "site", config.output_dir)
@@ -38,7 +42,8 @@ def verify(config: Config, drafts: bool = False) -> tuple[Diagnostic, ...]:
 
 def compare(output: Path, clean: Path, label: str) -> tuple[Diagnostic, ...]:
     """Every file that is missing, extra or different in ``output`` compared with ``clean``.
-    The marker file is left out: its build stamp names the output folder's fingerprint."""
+    The marker file is left out (its build stamp names the output folder's fingerprint), and
+    so is the search index."""
     ours, theirs = _files(output), _files(clean)
     problems = []
     for path in sorted(ours | theirs):
@@ -65,8 +70,10 @@ def _differs(where: str, message: str) -> Diagnostic:
 
 def _files(root: Path) -> set[str]:
     found = set()
-    for folder, _, names in os.walk(root):
+    for folder, subfolders, names in os.walk(root):
         base = Path(folder).relative_to(root)
+        if base == Path("."):
+            subfolders[:] = [name for name in subfolders if name != SEARCH_FOLDER]
         for name in names:
             found.add((base / name).as_posix())
     found.discard(MARKER)

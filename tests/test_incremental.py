@@ -82,6 +82,14 @@ def test_verify_names_each_output_file_that_differs_from_a_clean_build(tmp_path:
     ]
 
 
+def test_verify_leaves_the_search_index_out_of_the_comparison(tmp_path: Path) -> None:
+    project = _project(tmp_path / "project", random.Random(23))
+    build(load_config(project))
+    (project / "site/pagefind").mkdir()
+    (project / "site/pagefind/pagefind-entry.json").write_text('{"differs": "every run"}')
+    assert verify(load_config(project)) == ()
+
+
 def test_build_verify_exits_1_when_the_output_was_edited_and_0_when_it_was_not(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -63,6 +63,12 @@ def split_dateline(paragraph: str, knowledge: Knowledge) -> tuple[Dateline, str]
     return None
 
 
+def dateline_alone(paragraph: str, knowledge: Knowledge) -> bool:
+    """The paragraph is a dateline and nothing else (which split_dateline leaves alone)."""
+    found = split_dateline(" ".join(paragraph.split()) + " \u2026", knowledge)
+    return found is not None and found[1] == "\u2026"
+
+
 def display_place(place: str) -> str:
     """WASHINGTON -> Washington, IGORA /Leningrad Region/ -> Igora (Leningrad Region)."""
     place = " ".join(place.split())

@@ -53,6 +53,7 @@ _NOT_NAMES = {
 _DASHES = str.maketrans("‐‑–—", "----")
 _NAME_WORD = r"(?:[A-Z][a-zà-ÿ'’]+(?:-[A-Z][a-zà-ÿ'’]+)?)"
 _ROLE_WORD = r"(?:[A-Z][\w.'’-]*|of|for|the)"
+_ROLE_BEFORE = re.compile(rf"((?:{_ROLE_WORD}\s+){{1,6}})$")
 
 
 @dataclass(slots=True)
@@ -84,6 +85,8 @@ class Cast:
     occurrences: list[Occurrence]
     people: dict[str, Person]
     kinds: dict[str, str]
+    covering: dict[tuple[int, int], list[Occurrence]] = field(default_factory=dict)
+    """(paragraph, offset) -> the occurrences over it: a look-up, not a scan of them all."""
 
     def mentions(self) -> tuple[Mention, ...]:
         seen: dict[str, list[str]] = {}
@@ -133,13 +136,14 @@ def _add(
     start: int | None = None,
 ) -> None:
     begin = match.start() if start is None else start
-    if any(
-        o.paragraph == index and o.start <= begin < o.end and o.name != name
-        for o in cast.occurrences
-        if o.kind == kind == "person"
+    if kind == "person" and any(
+        o.kind == "person" and o.name != name for o in cast.covering.get((index, begin), ())
     ):
         return
-    cast.occurrences.append(Occurrence(name, kind, spelled, index, begin, match.end()))
+    occurrence = Occurrence(name, kind, spelled, index, begin, match.end())
+    cast.occurrences.append(occurrence)
+    for offset in range(begin, occurrence.end):
+        cast.covering.setdefault((index, offset), []).append(occurrence)
     cast.kinds[name] = kind
     if kind == "person":
         person = cast.people.setdefault(name, Person(name, gender))
@@ -148,7 +152,7 @@ def _add(
 
 
 def _covered(cast: Cast, index: int, start: int) -> bool:
-    return any(o.paragraph == index and o.start <= start < o.end for o in cast.occurrences)
+    return (index, start) in cast.covering
 
 
 def _collect_roles(cast: Cast, texts: list[str]) -> None:
@@ -156,8 +160,11 @@ def _collect_roles(cast: Cast, texts: list[str]) -> None:
     for occurrence in cast.occurrences:
         if occurrence.kind != "person":
             continue
-        before = texts[occurrence.paragraph][: occurrence.start]
-        role = re.search(rf"((?:{_ROLE_WORD}\s+){{1,6}})$", before)
+        # Six role words are within the last eight words: searching only those keeps a
+        # paragraph that repeats one name thousands of times linear, not quadratic.
+        start = occurrence.start
+        before = texts[occurrence.paragraph][max(0, start - 300) : start]
+        role = _ROLE_BEFORE.search(" ".join(before.split(" ")[-8:]))
         if role:
             words = role.group(1).split()
             while words and words[0] in ("of", "for", "the", "The"):

@@ -11,6 +11,8 @@ from brief.errors import ContentError, Diagnostic, error, warning
 from brief.model import SourceFile
 
 FORMATS = {".txt": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"}
+MAX_BYTES = {"txt": 5_000_000, "md": 5_000_000, "html": 20_000_000}
+"""No dispatch is this long: a bigger file is a mistake (a log, a dump) that would stall."""
 
 
 def discover(config: Config) -> tuple[tuple[SourceFile, ...], tuple[Diagnostic, ...]]:
@@ -56,7 +58,7 @@ def discover(config: Config) -> tuple[tuple[SourceFile, ...], tuple[Diagnostic, 
             )
             continue
         try:
-            data = path.read_bytes()
+            data = _read(path)
         except OSError as exc:
             problems.append(
                 error(
@@ -68,8 +70,36 @@ def discover(config: Config) -> tuple[tuple[SourceFile, ...], tuple[Diagnostic, 
                 )
             )
             continue
+        except _TooLarge as exc:
+            problems.append(exc.diagnostic(rel))
+            continue
         files.append(SourceFile(rel, data, hashlib.sha256(data).hexdigest()))
     return tuple(files), tuple(problems)
+
+
+class _TooLarge(Exception):
+    def __init__(self, size: int, limit: int) -> None:
+        self.size, self.limit = size, limit
+
+    def diagnostic(self, rel: str) -> Diagnostic:
+        return error(
+            rel,
+            None,
+            "too-large",
+            f"the file is {self.size / 1e6:.1f} MB; brief reads files up to "
+            f"{self.limit / 1e6:.0f} MB",
+            "keep only the article's text, or split it into several files",
+        )
+
+
+def _read(path: Path) -> bytes:
+    """The file's bytes; _TooLarge before reading a file no dispatch could fill."""
+    limit = MAX_BYTES[FORMATS[path.suffix.lower()]]
+    with path.open("rb") as file:
+        data = file.read(limit + 1)
+    if len(data) > limit:
+        raise _TooLarge(path.stat().st_size, limit)
+    return data
 
 
 def _walk(folder: Path) -> list[Path]:
@@ -113,9 +143,11 @@ def read_one(config: Config, path: Path) -> SourceFile:
             )
         )
     try:
-        data = path.read_bytes()
+        data = _read(path)
     except OSError as exc:
         raise ContentError(
             error(rel, None, "read", f"cannot read: {exc.strerror or exc}")
         ) from None
+    except _TooLarge as exc:
+        raise ContentError(exc.diagnostic(rel)) from None
     return SourceFile(rel, data, hashlib.sha256(data).hexdigest())

@@ -10,14 +10,16 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 
+import nh3
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 from markupsafe import Markup
 
 from brief.config import Config
 from brief.errors import ContentError, Diagnostic, error, warning
 from brief.model import Article, Dateline, DeclaredTopic, Document, Paragraph, Provenance
 from brief.news.boilerplate import find_boilerplate, read_title, split_credits
-from brief.news.dateline import split_dateline
+from brief.news.dateline import dateline_alone, split_dateline
 from brief.news.dates import date_from_file_name, parse_date, parse_month_day, year_from_path
 from brief.news.knowledge import Knowledge
 from brief.news.mentions import find_cast
@@ -29,7 +31,11 @@ WORDS_PER_MINUTE = 230
 _CONTROL = re.compile(
     r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
 )
-_MARKDOWN = MarkdownIt("js-default")
+_MARKDOWN = MarkdownIt("js-default")  # raw HTML shown as text; javascript: links refused
+_MARKDOWN_HTML = MarkdownIt("js-default", {"html": True})  # allow_raw_html: then nh3 cleans
+_URL_SCHEMES = {"http", "https", "mailto"}
+MAX_MARKUP = 5000
+_MARKUP = ("[", "*", "_", "`", "<")
 
 
 @dataclass(slots=True)
@@ -77,6 +83,17 @@ def normalize(doc: Document, config: Config, knowledge: Knowledge) -> Article:
     title = _title(doc, front, blocks, notes)
     blocks, credits = _drop_boilerplate(blocks, knowledge, notes)
     dateline, blocks = _take_dateline(blocks, knowledge, notes)
+    if dateline is None and len(blocks) == 1 and dateline_alone(blocks[0].text, knowledge):
+        notes.errors.append(
+            error(
+                doc.source.path,
+                blocks[0].line,
+                "empty",
+                "the article is a dateline with no story after it",
+                "add the story's paragraphs after the dateline",
+            )
+        )
+        raise ContentError(tuple(notes.errors))
     if not blocks and title is not None:
         notes.errors.append(
             error(
@@ -96,10 +113,13 @@ def normalize(doc: Document, config: Config, knowledge: Knowledge) -> Article:
         published = published.replace(tzinfo=timezone(published.utcoffset() or timedelta(0)))
     if notes.errors or published is None:
         raise ContentError(tuple(notes.errors))
-    if doc.format == "md":
-        body_source = "\n\n".join(b.text for b in blocks)
-        paragraphs = _markdown_paragraphs(body_source, blocks)
-        body_html = Markup(_render_markdown(body_source))
+    if doc.format == "md" and not _too_much_markup(blocks, notes):
+        markdown = _MARKDOWN_HTML if config.allow_raw_html else _MARKDOWN
+        tokens = markdown.parse("\n\n".join(b.text for b in blocks))
+        paragraphs = _markdown_paragraphs(tokens, blocks)
+        body_html = Markup(_render_markdown(markdown, tokens))
+        if config.allow_raw_html:
+            body_html = Markup(nh3.clean(body_html, url_schemes=_URL_SCHEMES))
     else:
         paragraphs = tuple(Paragraph(_clean(b.text), b.line) for b in blocks)
         body_html = Markup(
@@ -442,7 +462,27 @@ def _summary(
     return first_sentence(lede.text, knowledge.abbreviations)
 
 
-def _markdown_paragraphs(source: str, blocks: list[_Block]) -> tuple[Paragraph, ...]:
+def _too_much_markup(blocks: list[_Block], notes: _Notes) -> bool:
+    """A paragraph so full of markup that Markdown would take minutes (markdown-it is
+    quadratic in nested brackets or emphasis, as cmark's pathological tests show)."""
+    for block in blocks:
+        count = sum(block.text.count(mark) for mark in _MARKUP)
+        if count > MAX_MARKUP:
+            notes.warnings.append(
+                warning(
+                    notes.path,
+                    block.line,
+                    "markdown",
+                    f"{count:,} markup characters ({' '.join(_MARKUP)}) in one paragraph; "
+                    "the file is shown as plain text",
+                    "split the paragraph or remove the markup",
+                )
+            )
+            return True
+    return False
+
+
+def _markdown_paragraphs(tokens: list[Token], blocks: list[_Block]) -> tuple[Paragraph, ...]:
     """The plain text of each Markdown block, for summaries, counts and topic matching."""
     starts = []
     line = 0
@@ -450,7 +490,6 @@ def _markdown_paragraphs(source: str, blocks: list[_Block]) -> tuple[Paragraph, 
         starts.append((line, block.line))
         line += block.text.count("\n") + 2
     paragraphs = []
-    tokens = _MARKDOWN.parse(source)
     for index, token in enumerate(tokens):
         if token.type != "inline" or not token.map:
             continue
@@ -465,13 +504,12 @@ def _markdown_paragraphs(source: str, blocks: list[_Block]) -> tuple[Paragraph, 
     return tuple(paragraphs)
 
 
-def _render_markdown(source: str) -> str:
+def _render_markdown(markdown: MarkdownIt, tokens: list[Token]) -> str:
     """HTML of a Markdown body; its headings go one level down, the page's title is the h1."""
-    tokens = _MARKDOWN.parse(source)
     for token in tokens:
         if token.type in ("heading_open", "heading_close"):
             token.tag = f"h{min(6, int(token.tag[1]) + 1)}"
-    return str(_MARKDOWN.renderer.render(tokens, _MARKDOWN.options, {}))
+    return str(markdown.renderer.render(tokens, markdown.options, {}))
 
 
 def _clean(text: str) -> str:

@@ -64,7 +64,7 @@ class _QuietHandler(SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")  # playwright allows one sync instance at a time: per module
 def browser() -> Iterator[object]:
     chromium = require_program("chromium")
     from playwright.sync_api import sync_playwright
