@@ -217,11 +217,11 @@ class Pelican(Tool):
         return f"pelican {version('pelican')}"
 
     def prepare(self, dispatches: list[corpus.Dispatch]) -> None:
-        import pelican
-
         corpus.write_pelican(dispatches, self.root)
         shutil.copy(HERE / "pelican" / "pelicanconf.py", self.root / "pelicanconf.py")
-        theme = Path(pelican.__file__).parent / "themes" / "notmyidea"
+        spec = importlib.util.find_spec("pelican")
+        assert spec is not None and spec.origin is not None  # available() said it is there
+        theme = Path(spec.origin).parent / "themes" / "notmyidea"
         shutil.copytree(theme, self.root / "theme")
         middle = sorted(dispatches, key=lambda d: d.number)[len(dispatches) // 2]
         self._middle = f"content/{middle.slug}.md"

@@ -21,7 +21,7 @@ from brief.stages.normalize import normalize
 from brief.stages.parse import parse
 from brief.stages.plan import plan
 from brief.stages.tag import tag
-from brief.stages.write import check_output, write
+from brief.stages.write import check_output, clear_leftovers, write
 
 Progress = Callable[[str, int, int], None]
 """Told (stage, done, total) as a build goes: the CLI draws it as a bar."""
@@ -40,6 +40,7 @@ def build(
     ``progress(stage, done, total)`` hears of articles read and pages written."""
     started = perf_counter()
     output = check_output(config)
+    clear_leftovers(output)  # a killed build's staging goes, a site left aside comes back
     inputs = gather(config, drafts)
     before = previous_output(config, output) if use_cache else cache.Manifest.empty()
     if before.inputs == inputs.digest:  # nothing that shapes the site changed since

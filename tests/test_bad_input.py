@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import snapshot
+
 Site = Callable[[str], Path]
 Run = Callable[..., tuple[int, str, str]]
 
@@ -24,15 +26,6 @@ Title here
 WASHINGTON, June 8. /TASS/. Body text.
 """
 DISPATCH = "Title here\n\nWASHINGTON, June 8. /TASS/. Body text.\n\nA second paragraph.\n"
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    """Every file under ``folder`` (relative POSIX path -> bytes)."""
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
 
 
 def built(site: Site, run: Run, spec: str = GOOD) -> tuple[Path, dict[str, bytes]]:

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from brief import __version__
+from tests.conftest import snapshot
 
 Site = Callable[[str], Path]
 Run = Callable[..., tuple[int, str, str]]
@@ -32,15 +33,6 @@ SUMMARY = re.compile(
     r"^Built 1 article, \d+ pages \((\d+) files written, (\d+) unchanged, (\d+) removed\), "
     r"0 warnings in \d+\.\d\d s into site/$"
 )
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    """Every file under ``folder`` (relative POSIX path -> bytes)."""
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
 
 
 def brief(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:

@@ -11,6 +11,7 @@ import pytest
 from brief.config import Config, load_config
 from brief.errors import ConfigError
 from brief.taxonomy import load_topics
+from tests.conftest import snapshot
 
 Site = Callable[[str], Path]
 Run = Callable[..., tuple[int, str, str]]
@@ -23,15 +24,6 @@ Title here
 
 WASHINGTON, June 8. /TASS/. Body text.
 """
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    """Every file under ``folder`` (relative POSIX path -> bytes)."""
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
 
 
 def built(site: Site, run: Run) -> tuple[Path, dict[str, bytes]]:

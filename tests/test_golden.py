@@ -45,7 +45,9 @@ def test_the_golden_site_is_rebuilt_byte_for_byte(
     if request.config.getoption("--update-golden"):
         shutil.rmtree(expected_dir, ignore_errors=True)
         shutil.copytree(
-            project / "site", expected_dir, ignore=shutil.ignore_patterns(".brief-output", "pagefind")
+            project / "site",
+            expected_dir,
+            ignore=shutil.ignore_patterns(".brief-output", "pagefind"),
         )
     expected = files_of(expected_dir)
     assert sorted(built) == sorted(expected)

@@ -207,6 +207,11 @@ def _agencies(loaded: Loaded, name: str) -> tuple[list[Agency], list[Diagnostic]
     agencies = []
     for index, entry in entries:
         aliases = entry.get("aliases") or []
+        if not all(isinstance(entry.get(k, ""), str) for k in ("name", "timezone", "url")):
+            bad.append(
+                error(name, loaded.line(index), "data", "name, timezone and url must be text")
+            )
+            continue
         if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
             bad.append(
                 error(name, loaded.line(index, "aliases"), "data", "aliases must be a list of text")

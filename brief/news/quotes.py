@@ -8,6 +8,7 @@ clear the speaker stays empty: a wrong attribution is worse than none.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -19,6 +20,7 @@ _CLOSE = '”"»“'
 _PRONOUNS = {"he": "he", "she": "she", "they": "they"}
 _MAX_WHO_WORDS = 6
 _CLAUSE_BREAK = re.compile(r"[.;:!?“”\"«»,]")
+_OPENING = re.compile(f"[{_OPEN}]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,20 +48,26 @@ def find_quotes(paragraphs: list[str], cast: Cast, verbs: tuple[str, ...]) -> tu
     open_quote: list[str] = []
     open_from = 0
     opened_by: Person | None = None
+    named_before = _NamedBefore(cast)
     for index, text in enumerate(paragraphs):
         events = _speech_clauses(index, text, verbs)
+        # Events are in text order: the ones between two places are found by bisection,
+        # so a paragraph of thousands of quotes stays linear.
+        event_starts = [start for start, _ in events]
         spans = _spans(index, text, continuing=bool(open_quote))
         previous_speaker: Person | None = None
         cursor = 0
         for span in spans:
-            for clause_start, who in events:
-                if cursor <= clause_start < span.start:
-                    _remember(speakers, _resolve(who, cast, speakers))
+            between = events[
+                bisect_left(event_starts, cursor) : bisect_left(event_starts, span.start)
+            ]
+            for _, who in between:
+                _remember(speakers, _resolve(who, cast, speakers))
             words = text[span.start : span.end].strip()
             if not span.closed:
                 if not open_quote:
                     open_from = index
-                    speakers.named = _named_before(cast, index, span.start)
+                    speakers.named = named_before(index, span.start)
                     # "Lavrov said: “…" running on: the speaker is named where it opens.
                     opened_by = _attribute(text, span, cast, speakers, verbs)
                 open_quote.append(words)
@@ -71,7 +79,7 @@ def find_quotes(paragraphs: list[str], cast: Cast, verbs: tuple[str, ...]) -> tu
                 open_quote = []
             else:
                 first = index
-            speakers.named = _named_before(cast, index, span.start)
+            speakers.named = named_before(index, span.start)
             speaker = (
                 _attribute(text, span, cast, speakers, verbs)
                 or (opened_by if first != index else None)
@@ -82,19 +90,27 @@ def find_quotes(paragraphs: list[str], cast: Cast, verbs: tuple[str, ...]) -> tu
                 previous_speaker = speaker
                 quotes.append(Quote(_tidy(words), speaker.name if speaker else "", first))
             cursor = span.end + 1
-        for clause_start, who in events:
-            if clause_start >= cursor:
-                _remember(speakers, _resolve(who, cast, speakers))
+        for _, who in events[bisect_left(event_starts, cursor) :]:
+            _remember(speakers, _resolve(who, cast, speakers))
     return tuple(quotes)
 
 
-def _named_before(cast: Cast, paragraph: int, position: int) -> list[Person]:
-    """People named before a place; the cast counts the title as text 0, paragraphs from 1."""
-    return [
-        cast.people[o.name]
-        for o in cast.occurrences
-        if o.kind == "person" and (o.paragraph - 1, o.start) < (paragraph, position)
-    ]
+class _NamedBefore:
+    """The people named before a place, each once, in the order they were first named; the
+    cast counts the title as text 0, paragraphs from 1."""
+
+    def __init__(self, cast: Cast) -> None:
+        self.places: list[tuple[int, int]] = []
+        self.names: set[str] = set()
+        self.people: list[Person] = []
+        for o in sorted(cast.occurrences, key=lambda o: (o.paragraph, o.start)):
+            if o.kind == "person" and o.name not in self.names:
+                self.names.add(o.name)
+                self.places.append((o.paragraph - 1, o.start))
+                self.people.append(cast.people[o.name])
+
+    def __call__(self, paragraph: int, position: int) -> list[Person]:
+        return self.people[: bisect_left(self.places, (paragraph, position))]
 
 
 def _remember(speakers: _Speakers, person: Person | None) -> None:
@@ -114,9 +130,10 @@ def _spans(index: int, text: str, continuing: bool) -> list[_Span]:
             return spans
         position = close + 1
     while True:
-        opening = next((i for i in range(position, len(text)) if text[i] in _OPEN), -1)
-        if opening < 0:
+        found = _OPENING.search(text, position)
+        if found is None:
             return spans
+        opening = found.start()
         close = _find_close(text, opening + 1)
         if close < 0:
             spans.append(_Span(index, opening + 1, len(text), False))
@@ -156,15 +173,17 @@ def _attribute(
     text: str, span: _Span, cast: Cast, speakers: _Speakers, verbs: tuple[str, ...]
 ) -> Person | None:
     """The speaker named right after the quote, or right before it ("X said: “…”")."""
-    after = text[span.end + 1 :]
+    # Both patterns match a bounded stretch (80 words' worth of characters at most): looking
+    # only that far keeps a paragraph of thousands of quotes linear.
+    after = text[span.end + 1 : span.end + 400]
     match = _after_pattern(verbs).match(after)
     if match:
         who = match.group("who") or match.group("who2") or ""
         if match.group("who2"):
             return _resolve_prefix(who, cast, speakers)
         return _resolve(who, cast, speakers)
-    before = text[: max(0, span.start - 1)]
-    match = _before_pattern(verbs).search(before)
+    end = max(0, span.start - 1)
+    match = _before_pattern(verbs).search(text, max(0, end - 400), end)
     if match:
         return _resolve(match.group("who"), cast, speakers)
     return None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from pathlib import Path
 
 from brief.config import Config
@@ -13,6 +14,7 @@ from brief.model import SourceFile
 FORMATS = {".txt": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"}
 MAX_BYTES = {"txt": 5_000_000, "md": 5_000_000, "html": 20_000_000}
 """No dispatch is this long: a bigger file is a mistake (a log, a dump) that would stall."""
+_CONTROL = re.compile("[\x00-\x1f\x7f]")
 
 
 def discover(config: Config) -> tuple[tuple[SourceFile, ...], tuple[Diagnostic, ...]]:
@@ -35,6 +37,17 @@ def discover(config: Config) -> tuple[tuple[SourceFile, ...], tuple[Diagnostic, 
         rel = path.relative_to(config.root).as_posix()
         if _is_ignored(path.name):
             continue
+        if not _printable(rel):
+            problems.append(
+                warning(
+                    _shown(rel),
+                    None,
+                    "file-name",
+                    "the name is not valid UTF-8 or holds a control character; skipped",
+                    "rename the file",
+                )
+            )
+            continue
         if path.suffix.lower() not in FORMATS:
             problems.append(
                 warning(
@@ -46,7 +59,13 @@ def discover(config: Config) -> tuple[tuple[SourceFile, ...], tuple[Diagnostic, 
                 )
             )
             continue
-        if path.is_symlink() and not _inside(path.resolve(), root):
+        target = _resolved(path) if path.is_symlink() else path
+        if target is None:
+            problems.append(
+                error(rel, None, "symlink", "the symbolic link loops", "remove the link")
+            )
+            continue
+        if path.is_symlink() and not _inside(target, root):
             problems.append(
                 error(
                     rel,
@@ -59,6 +78,17 @@ def discover(config: Config) -> tuple[tuple[SourceFile, ...], tuple[Diagnostic, 
             continue
         try:
             data = _read(path)
+        except FileNotFoundError:
+            problems.append(
+                warning(
+                    rel,
+                    None,
+                    "read",
+                    "the file disappeared while brief was reading it; skipped",
+                    "build again once the files have settled",
+                )
+            )
+            continue
         except OSError as exc:
             problems.append(
                 error(
@@ -75,6 +105,31 @@ def discover(config: Config) -> tuple[tuple[SourceFile, ...], tuple[Diagnostic, 
             continue
         files.append(SourceFile(rel, data, hashlib.sha256(data).hexdigest()))
     return tuple(files), tuple(problems)
+
+
+def _printable(name: str) -> bool:
+    """A name that can be shown in a message and a URL: valid UTF-8, no control characters."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:  # undecodable bytes, kept by os.fsdecode as surrogates
+        return False
+    return _CONTROL.search(name) is None
+
+
+def _shown(name: str) -> str:
+    """``name`` with bad bytes and control characters written as escapes."""
+    text = os.fsencode(name).decode("utf-8", "backslashreplace")
+    return "".join(c if 32 <= ord(c) != 127 else f"\\x{ord(c):02x}" for c in text)
+
+
+def _resolved(path: Path) -> Path | None:
+    """Where a symbolic link leads; None for a loop."""
+    try:
+        return path.resolve(strict=True)
+    except FileNotFoundError:  # a dangling link: where it would lead
+        return path.resolve()
+    except (OSError, RuntimeError):  # ELOOP; RuntimeError before Python 3.13
+        return None
 
 
 class _TooLarge(Exception):

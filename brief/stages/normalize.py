@@ -31,6 +31,7 @@ WORDS_PER_MINUTE = 230
 _CONTROL = re.compile(
     r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
 )
+_C0 = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _MARKDOWN = MarkdownIt("js-default")  # raw HTML shown as text; javascript: links refused
 _MARKDOWN_HTML = MarkdownIt("js-default", {"html": True})  # allow_raw_html: then nh3 cleans
 _URL_SCHEMES = {"http", "https", "mailto"}
@@ -115,7 +116,8 @@ def normalize(doc: Document, config: Config, knowledge: Knowledge) -> Article:
         raise ContentError(tuple(notes.errors))
     if doc.format == "md" and not _too_much_markup(blocks, notes):
         markdown = _MARKDOWN_HTML if config.allow_raw_html else _MARKDOWN
-        tokens = markdown.parse("\n\n".join(b.text for b in blocks))
+        # C0 controls are not allowed in HTML; the paragraphs' text loses them in _clean.
+        tokens = markdown.parse(_C0.sub("", "\n\n".join(b.text for b in blocks)))
         paragraphs = _markdown_paragraphs(tokens, blocks)
         body_html = Markup(_render_markdown(markdown, tokens))
         if config.allow_raw_html:
@@ -222,7 +224,7 @@ def _blocks(body: str, first_line: int) -> list[_Block]:
     current: list[str] = []
     start = first_line
     for offset, line in enumerate(body.split("\n")):
-        if line.strip():
+        if _CONTROL.sub("", line).strip():  # a line of only invisible characters is blank
             if not current:
                 start = first_line + offset
             current.append(line.rstrip())

@@ -53,8 +53,10 @@ def _render_page(
     except jinja2.TemplateSyntaxError as exc:
         where = _template_path(exc.filename or exc.name or page.template, config)
         message = exc.message or "syntax error"
+        # Named once, with the first page that needed the template (pages are in plan order).
+        shown = f"{message} (while rendering /{page.url}{_source(page)})"
         return (where, exc.lineno, message), error(
-            where, exc.lineno, "template", message, "fix the template syntax"
+            where, exc.lineno, "template", shown, "fix the template syntax"
         )
     except jinja2.TemplateNotFound as exc:
         return (page.template, None, "missing"), error(

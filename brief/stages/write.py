@@ -78,7 +78,7 @@ def write(
     """Write ``files``, and hard-link the ``keep`` paths from the current output, into a
     staging folder, then swap it with ``output``; return how many files were written."""
     staging = output.with_name(f".{output.name}.brief-staging")
-    _clear_leftovers(output)
+    clear_leftovers(output)
     staging.mkdir()
     made: set[Path] = {staging}
 
@@ -134,7 +134,7 @@ def _swap(staging: Path, output: Path) -> None:
 def _remove_later(old: Path) -> None:
     """Delete the swapped-out site in a thread: it is already out of the way, and the rest
     of the build (saving the cache) need not wait for ten thousand unlinks. The process
-    waits for the thread before it exits; a killed one leaves the folder to _clear_leftovers."""
+    waits for the thread before it exits; a killed one leaves the folder to clear_leftovers."""
     trash = old.with_name(old.name.replace("brief-staging", "brief-trash"))
     os.rename(old, trash)
     thread = threading.Thread(target=shutil.rmtree, args=(trash,), kwargs={"ignore_errors": True})
@@ -160,7 +160,7 @@ def _exchange(a: Path, b: Path) -> bool:
     return bool(result == 0)
 
 
-def _clear_leftovers(output: Path) -> None:
+def clear_leftovers(output: Path) -> None:
     """Staging from a killed build goes; an old site left mid-swap comes back first."""
     finish_removals()
     old = output.with_name(f".{output.name}.brief-old")

@@ -15,9 +15,8 @@ async function engine() {
 }
 
 function plain(html) {
-  const holder = document.createElement("div");
-  holder.innerHTML = html;  // a detached element: nothing in it runs or loads
-  return holder.textContent;
+  // An inert document: unlike a detached <div>, whose <img onerror> would still load and run.
+  return new DOMParser().parseFromString(html, "text/html").body.textContent;
 }
 
 async function run(event) {

@@ -9,31 +9,12 @@ from typing import Any
 import pytest
 
 from tests.browser.serving import Served, make_project
-from tests.conftest import require_program
-
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from tests.conftest import launch_chromium
 
 
-# Module scope, not session: playwright's sync API allows one instance at a time in a
-# thread, and tests/clients/ opens its own for the whole session after this folder's tests.
 @pytest.fixture(scope="module")
 def chromium() -> Iterator[Any]:
-    executable = require_program("chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    yield from launch_chromium()
 
 
 @pytest.fixture

@@ -1,0 +1,271 @@
+"""Builds killed at random moments and caches damaged on disk: site/ is always a complete
+build, the old one or the new one, and the next build equals a clean build."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from brief import cache
+from brief.build import build
+from brief.config import load_config
+from brief.stages.write import finish_removals
+from tests.conftest import REPO
+from tests.hostile.conftest import leftovers, snapshot
+
+KILLS = 50
+ARTICLES = 60
+SEED = 20261128
+
+
+def make_project(folder: Path, count: int) -> Path:
+    from bench.corpus import generate, write_brief
+
+    write_brief(generate(count, seed=4), folder)
+    config = folder / "brief.yaml"
+    config.write_text(config.read_text() + "search: false\n")
+    return folder
+
+
+def edit(project: Path, state: str) -> None:
+    """Two content states, A and B, whose sites differ: B edits, adds and removes articles."""
+    files = sorted((project / "content").rglob("*.txt"))
+    originals = project / ".originals"
+    if not originals.exists():
+        originals.mkdir()
+        for path in files[:6]:
+            shutil.copy(path, originals / path.name)
+    for path in sorted(originals.iterdir()):
+        target = next((project / "content").rglob(path.name), None) or (
+            project / "content/2021/01" / path.name
+        )
+        text = path.read_text()
+        if state == "B":
+            text = text.replace(" said ", " stated ", 3)
+        target.write_text(text)
+    extra = project / "content/2023/12/extra-dispatch.txt"
+    if state == "B":
+        extra.parent.mkdir(parents=True, exist_ok=True)
+        extra.write_text(
+            "Extra dispatch on arms control\n\nMOSCOW, December 30. /TASS/. The arms control "
+            "talks resume next week, officials said.\n"
+        )
+    elif extra.exists():
+        extra.unlink()
+
+
+def reference(tmp_path: Path, project: Path, state: str) -> dict[str, bytes]:
+    """A clean build of ``state`` in a copy of the project, with no cache."""
+    copy = tmp_path / f"reference-{state}"
+    shutil.copytree(project, copy, ignore=shutil.ignore_patterns("site", ".brief-cache"))
+    edit(copy, state)
+    build(load_config(copy), use_cache=False)
+    finish_removals()
+    return snapshot(copy / "site")
+
+
+def brief_build(project: Path) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "brief", "build", "--root", str(project), "--quiet"],
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,  # its own process group: the kill takes the workers too
+    )
+
+
+def test_a_build_killed_at_fifty_random_moments_leaves_the_old_or_the_new_site(
+    tmp_path: Path,
+) -> None:
+    project = make_project(tmp_path / "project", ARTICLES)
+    edit(project, "A")
+    sites = {state: reference(tmp_path, project, state) for state in "AB"}
+    assert sites["A"] != sites["B"]
+    build(load_config(project))
+    finish_removals()
+    assert snapshot(project / "site") == sites["A"]
+
+    edit(project, "B")
+    started = time.perf_counter()
+    assert brief_build(project).wait() == 0
+    duration = time.perf_counter() - started  # start-up included: kills land anywhere in it
+    assert snapshot(project / "site") == sites["B"]
+
+    rng = random.Random(SEED)
+    current, outcomes, completed = "B", {"old": 0, "new": 0}, 0
+    began = time.perf_counter()
+    for kill in range(1, KILLS + 1):
+        new = "A" if current == "B" else "B"
+        edit(project, new)
+        delay = rng.uniform(0.2, 1.2) * duration
+        process = brief_build(project)
+        time.sleep(delay)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)  # as power loss: the workers die too
+        finished = process.wait() == 0
+        # Aim at the end of the build, where the writing and the swap happen.
+        duration *= 0.93 if finished else 1.05
+        found = snapshot(project / "site")
+        assert found in (sites[current], sites[new]), f"kill {kill} after {delay:.2f} s"
+        current = new if found == sites[new] else current
+        outcomes["new" if current == new else "old"] += 1
+        if kill % 5 == 0:  # the next build completes and equals a clean build
+            build(load_config(project))
+            finish_removals()
+            assert snapshot(project / "site") == sites[new], f"build after kill {kill}"
+            assert leftovers(project) == []
+            completed += 1
+            current = new
+    seconds = time.perf_counter() - began
+    print(f"{KILLS} kills, {completed} completed builds in {seconds:.1f} s: {outcomes}")
+    assert outcomes["old"] and outcomes["new"], outcomes  # the kills landed on both sides
+
+
+CORRUPTIONS: dict[str, Callable[[bytes], bytes]] = {
+    "truncated to half": lambda data: data[: len(data) // 2],
+    "truncated to the header": lambda data: data[:20],
+    "emptied": lambda data: b"",
+    "a flipped byte in the body": lambda data: (
+        data[:-100] + bytes([data[-100] ^ 0xFF]) + data[-99:]
+    ),
+    "a flipped byte in the checksum": lambda data: data[:20] + bytes([data[20] ^ 1]) + data[21:],
+    "random bytes": lambda data: random.Random(1).randbytes(len(data)),
+    "another version's header": lambda data: b"brief-cache-1\n" + data[14:],
+}
+
+
+Small = tuple[Path, dict[str, bytes]]
+
+
+def touch_one(project: Path) -> None:
+    """One article changes, so a build reads every other one from the cache."""
+    path = sorted((project / "content").rglob("*.txt"))[0]
+    path.write_text(path.read_text() + "\nOne more paragraph.\n")
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory: pytest.TempPathFactory) -> Small:
+    """A 20-article project built (site and cache), and the clean site of its next edit."""
+    folder = make_project(tmp_path_factory.mktemp("small") / "project", 20)
+    build(load_config(folder))
+    finish_removals()
+    edited = folder.parent / "edited"
+    shutil.copytree(folder, edited, ignore=shutil.ignore_patterns(".brief-cache", "site"))
+    touch_one(edited)
+    build(load_config(edited), use_cache=False)
+    finish_removals()
+    return folder, snapshot(edited / "site")
+
+
+def fresh(small: Small, tmp_path: Path) -> Path:
+    """A copy of the small project with its site and cache, ready to damage."""
+    project = tmp_path / "project"
+    shutil.copytree(small[0], project, symlinks=True)
+    return project
+
+
+def rebuilt_equals_clean(project: Path, small: Small) -> None:
+    """Edit one article and build: the result is the clean build of that content."""
+    touch_one(project)
+    report = build(load_config(project))
+    finish_removals()
+    assert snapshot(project / "site") == small[1]
+    assert report.articles == 20
+    assert leftovers(project) == []
+
+
+@pytest.mark.parametrize("damage", sorted(CORRUPTIONS))
+@pytest.mark.parametrize("which", ["articles-*.bin", "pages-*.bin"])
+def test_a_damaged_cache_file_is_detected_and_rebuilt(
+    small: Small, tmp_path: Path, damage: str, which: str
+) -> None:
+    project = fresh(small, tmp_path)
+    files = sorted((project / cache.CACHE_DIR).glob(which))
+    assert files
+    for path in files:
+        path.write_bytes(CORRUPTIONS[damage](path.read_bytes()))
+    rebuilt_equals_clean(project, small)
+
+
+def test_a_cache_with_a_valid_checksum_cannot_run_code(small: Small, tmp_path: Path) -> None:
+    project = fresh(small, tmp_path)
+    marker = tmp_path / "pwned"
+
+    class Exploit:
+        def __reduce__(self) -> tuple[object, tuple[str]]:
+            return (os.system, (f"touch {marker}",))
+
+    body = pickle.dumps({"key": Exploit()})
+    for path in (project / cache.CACHE_DIR).glob("articles-*.bin"):
+        cache._write(path, body)  # a well-formed file: the checksum is right
+    rebuilt_equals_clean(project, small)
+    assert not marker.exists()
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [["a", "list"], {"key": ("not", "an", "entry")}, 42, {"k": None}],
+    ids=["list", "bad-entry", "int", "none-entry"],
+)
+def test_a_well_formed_cache_of_the_wrong_shape_is_ignored(
+    small: Small, tmp_path: Path, payload: object
+) -> None:
+    project = fresh(small, tmp_path)
+    for path in (project / cache.CACHE_DIR).glob("articles-*.bin"):
+        cache._write(path, pickle.dumps(payload))
+    rebuilt_equals_clean(project, small)
+
+
+def test_a_manifest_of_the_wrong_shape_is_ignored(small: Small, tmp_path: Path) -> None:
+    project = fresh(small, tmp_path)
+    import marshal
+
+    for path in (project / cache.CACHE_DIR).glob("pages-*.bin"):
+        cache._write(path, marshal.dumps(("stamp", "inputs", (("x", ("a",)),), 1, 2, ())))
+    rebuilt_equals_clean(project, small)
+
+
+def test_a_missing_cache_folder_or_one_that_is_a_file_is_no_error(
+    small: Small, tmp_path: Path
+) -> None:
+    project = fresh(small, tmp_path)
+    shutil.rmtree(project / cache.CACHE_DIR)
+    (project / cache.CACHE_DIR).write_text("not a folder")
+    rebuilt_equals_clean(project, small)
+
+
+def test_leftovers_of_a_killed_build_are_cleaned_and_never_published(
+    small: Small, tmp_path: Path
+) -> None:
+    project = fresh(small, tmp_path)
+    for name in (".site.brief-staging", ".site.brief-trash"):
+        (project / name / "articles").mkdir(parents=True)
+        (project / name / "articles/half-written.html").write_text("<p>half")
+    rebuilt_equals_clean(project, small)
+    assert leftovers(project) == []
+
+
+def test_a_site_left_aside_mid_swap_comes_back(small: Small, tmp_path: Path) -> None:
+    project = fresh(small, tmp_path)
+    (project / "site").rename(project / ".site.brief-old")  # killed between two renames
+    rebuilt_equals_clean(project, small)
+
+
+def test_a_truncated_output_file_is_rewritten_by_the_next_build(
+    small: Small, tmp_path: Path
+) -> None:
+    project = fresh(small, tmp_path)
+    page = project / "site/topics/index.html"
+    page.write_bytes(page.read_bytes()[:-10])  # cut short, e.g. by a full disk
+    rebuilt_equals_clean(project, small)
