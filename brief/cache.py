@@ -8,13 +8,15 @@ repository cannot run code; the page manifest is plain tuples in marshal.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import marshal
 import os
 import pickle
+import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -89,31 +91,83 @@ Entry = tuple[model.Article, tuple[int, ...]]
 
 
 _SHARDS = 64  # an edit re-saves one shard, not the whole cache
+_KEY = re.compile("[0-9a-f]{64}")
 
 
 def load_articles(root: Path) -> dict[str, Entry]:
     """The cached articles by key; a damaged shard is left out (its files are read again)."""
     entries: dict[str, Entry] = {}
+    if _remembered.root != root:
+        _remembered.root, _remembered.shards = root, {}
     for path in sorted((root / CACHE_DIR).glob("articles-*.bin")):
+        known = _remembered.shards.get(path.name)
+        if known is not None and known[0] == _signature(path):
+            entries.update(known[1])
+            continue
         body = _read(path)
         if body is None:
             continue
-        try:
-            payload = _Unpickler(io.BytesIO(body)).load()
-        except (
-            pickle.UnpicklingError,
-            EOFError,
-            TypeError,
-            ValueError,
-            AttributeError,
-            IndexError,
-            KeyError,
-            ImportError,
-        ):
-            continue
-        if isinstance(payload, dict):
-            entries.update(payload)
+        shard = _load_shard(body)
+        _remember(path, shard)
+        entries.update(shard)
     return entries
+
+
+@dataclass
+class _Remembered:
+    """The shards this process last loaded or saved, with the file's signature then: a
+    process that builds again (``brief serve``) unpickles only the shards that changed."""
+
+    root: Path | None = None
+    shards: dict[str, tuple[tuple[int, int, int], dict[str, Entry]]] = field(default_factory=dict)
+
+
+_remembered = _Remembered()
+
+
+def _signature(path: Path) -> tuple[int, int, int]:
+    """Each save is a new file (written beside and renamed): a new inode and time."""
+    try:
+        status = path.stat()
+    except OSError:
+        return (-1, -1, -1)
+    return (status.st_ino, status.st_mtime_ns, status.st_size)
+
+
+def _remember(path: Path, shard: dict[str, Entry]) -> None:
+    if _remembered.root is not None and path.parent == _remembered.root / CACHE_DIR:
+        _remembered.shards[path.name] = (_signature(path), shard)
+
+
+def _load_shard(body: bytes) -> dict[str, Entry]:
+    try:
+        payload = _Unpickler(io.BytesIO(body)).load()
+    except (
+        pickle.UnpicklingError,
+        EOFError,
+        TypeError,
+        ValueError,
+        AttributeError,
+        IndexError,
+        KeyError,
+        ImportError,
+    ):
+        return {}
+    if not isinstance(payload, dict):
+        return {}
+    return {k: v for k, v in payload.items() if _is_entry(k, v)}
+
+
+def _is_entry(key: object, value: object) -> bool:
+    """The shape save_articles writes: a file can be well formed and still not brief's."""
+    return (
+        isinstance(key, str)
+        and _KEY.fullmatch(key) is not None
+        and isinstance(value, tuple)
+        and len(value) == 2
+        and isinstance(value[0], model.Article)
+        and isinstance(value[1], tuple)
+    )
 
 
 def save_articles(root: Path, entries: Mapping[str, Entry], before: Mapping[str, Entry]) -> None:
@@ -124,8 +178,10 @@ def save_articles(root: Path, entries: Mapping[str, Entry], before: Mapping[str,
     stale: set[str] = {_shard(k) for k in set(entries) ^ set(before)}
     stale |= {_shard(k) for k in entries if k in before and before[k] is not entries[k]}
     for name in sorted(stale):
-        body = pickle.dumps(dict(sorted(shards[name].items())), protocol=pickle.HIGHEST_PROTOCOL)
-        _write(root / CACHE_DIR / f"articles-{name}.bin", body)
+        shard = dict(sorted(shards[name].items()))
+        path = root / CACHE_DIR / f"articles-{name}.bin"
+        if _write(path, pickle.dumps(shard, protocol=pickle.HIGHEST_PROTOCOL)):
+            _remember(path, shard)
 
 
 def _shard(key: str) -> str:
@@ -208,9 +264,17 @@ def _read(path: Path) -> bytes | None:
     return body
 
 
-def _write(path: Path, body: bytes) -> None:
-    """Write beside and rename, so a killed build leaves the old cache or the new one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+def _write(path: Path, body: bytes) -> bool:
+    """Write beside and rename, so a killed build leaves the old cache or the new one. A
+    cache that cannot be written (a read-only disk, a file where the folder should be) is
+    no cache: the build goes on without it."""
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.write_bytes(_MAGIC + hashlib.sha256(body).digest() + body)
-    os.replace(temporary, path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary.write_bytes(_MAGIC + hashlib.sha256(body).digest() + body)
+        os.replace(temporary, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        return False
+    return True

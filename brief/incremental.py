@@ -12,10 +12,12 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
 
+import jinja2
+
 from brief import cache
 from brief.config import Config
 from brief.errors import Diagnostic
-from brief.fingerprints import page_fingerprint
+from brief.fingerprints import Fingerprinter
 from brief.model import Article, OutputFile, Page, Site, SourceFile, Topic
 from brief.news.knowledge import Knowledge, load_knowledge
 from brief.parallel import workers_for
@@ -132,15 +134,16 @@ def render_changed(
     """Render the pages whose fingerprint changed (or whose file is gone); keep the rest."""
     records: dict[str, cache.PageRecord] = {}
     stale: list[Page] = []
+    fingerprints = Fingerprinter(inputs.site_fp)
     for page in pages:
-        fp = page_fingerprint(page, inputs.site_fp)
+        fp = fingerprints.page(page)
         old = before.records.get(page.path)
         if old is not None and old.fingerprint == fp and _present(output / page.path, old):
             records[page.path] = old
         else:
             records[page.path] = cache.PageRecord(fp, -1)
             stale.append(page)
-    env = make_environment(config)
+    env = _environment(config, inputs.site_fp)
     changed = list(render(stale, env, site, config, workers_for(len(stale), workers)))
     for file in copy_static(config):
         record = cache.PageRecord(hashlib.sha256(file.data).hexdigest(), len(file.data))
@@ -159,6 +162,20 @@ def render_changed(
         bool(changed) or set(records) != set(before.records) or not before.stamp,
     )
     return files, after
+
+
+_environments: dict[tuple[Path, str], jinja2.Environment] = {}
+
+
+def _environment(config: Config, site_fp: str) -> jinja2.Environment:
+    """The last build's Jinja environment while the templates and settings are the same
+    (the site fingerprint covers both): ``brief serve`` then compiles the theme once, not on
+    every rebuild. One is kept, so a long session does not pile them up."""
+    key = (config.root, site_fp)
+    if key not in _environments:
+        _environments.clear()
+        _environments[key] = make_environment(config)
+    return _environments[key]
 
 
 def _present(path: Path, record: cache.PageRecord) -> bool:

@@ -68,8 +68,27 @@ def make_environment(config: Config) -> jinja2.Environment:
         json_feed=json_feed,
         absolute="://" in base_url,
     )
-    env.filters.update(date=format_date, isodate=lambda value: value.isoformat(), xml=xml_text)
+    env.filters.update(
+        date=format_date, isodate=lambda value: value.isoformat(), xml=xml_text, indent=indent
+    )
     return env
+
+
+def indent(text: str, width: int | str = 4, first: bool = False, blank: bool = False) -> str:
+    """Jinja's indent, to the byte, without wrapping each line in Markup and escaping it
+    again: the theme indents nested macros, and Jinja's own filter was a quarter of the
+    time spent rendering a listing."""
+    indention = width if isinstance(width, str) else " " * width
+    lines = (str(text) + "\n").splitlines()
+    if blank:
+        result = ("\n" + indention).join(lines)
+    else:
+        result = lines.pop(0)
+        if lines:
+            result += "\n" + "\n".join(indention + line if line else line for line in lines)
+    if first:
+        result = indention + result
+    return Markup(result) if isinstance(text, Markup) else result
 
 
 def xml_text(value: object) -> Markup:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
 from collections.abc import Iterable
 from itertools import groupby
@@ -118,7 +119,7 @@ def relate(
             for other in members[max(0, position - _WINDOW) : position + _WINDOW + 1]:
                 if other.source_path != article.source_path:
                     scores[other.source_path] += 1
-        best = sorted(scores, key=lambda path: (-scores[path], rank[path]))[:RELATED]
+        best = heapq.nsmallest(RELATED, scores, key=lambda path: (-scores[path], rank[path]))
         related[article.slug] = tuple(ordered[rank[path]] for path in best)
     return related
 

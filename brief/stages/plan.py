@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import date, timedelta
+from functools import lru_cache
 
 from brief.config import Config
 from brief.model import (
@@ -148,7 +149,7 @@ def paginate(
 ) -> list[Page]:
     """A listing split into pages of ``size``: url, url/page/2/, …; each with its timeline."""
     count = max(1, -(-len(articles) // size))
-    totals = Counter(a.published.strftime(_MONTH) for a in articles)
+    totals = Counter(_month_label(a) for a in articles)
 
     def address(number: int) -> str:
         return url if number == 1 else f"{url}page/{number}/"
@@ -160,9 +161,9 @@ def paginate(
             TimelineMonth(
                 label,
                 totals[label],
-                tuple(a for a in items if a.published.strftime(_MONTH) == label),
+                tuple(a for a in items if _month_label(a) == label),
             )
-            for label in dict.fromkeys(a.published.strftime(_MONTH) for a in items)
+            for label in dict.fromkeys(_month_label(a) for a in items)
         )
         pagination = Pagination(
             number,
@@ -237,6 +238,16 @@ def _articles_of(page: Page) -> list[Article]:
         return [article]
     items = page.context.get("items") or page.context.get("briefing") or ()
     return [a for a in items if isinstance(a, Article)]  # type: ignore[attr-defined]
+
+
+def _month_label(article: Article) -> str:
+    return _label(article.published.year, article.published.month)
+
+
+@lru_cache(maxsize=1024)
+def _label(year: int, month: int) -> str:
+    """ "June 2022": strftime for each article of each listing was a third of planning."""
+    return date(year, month, 1).strftime(_MONTH)
 
 
 def _groups(articles: Sequence[Article], site: Site) -> tuple[Group, ...]:
