@@ -10,7 +10,7 @@ from time import perf_counter
 from brief import cache
 from brief.config import Config
 from brief.errors import BriefError, ContentError, Diagnostic, error
-from brief.incremental import gather, previous_output, read_cached, render_changed
+from brief.incremental import gather, previous_output, read_cached, render_changed, spare_for
 from brief.model import Article, BuildReport, OutputFile, SourceFile, Topic
 from brief.news.knowledge import Knowledge
 from brief.parallel import map_chunks, workers_for
@@ -68,7 +68,12 @@ def build(
 
     hook = index if config.search else None
     changed = _counted(files.changed, "writing pages", progress)
-    written = write(changed, output, files.kept, after.stamp, hook) if files.any_change else 0
+    spare = spare_for(config, before, files.kept) if use_cache else None
+    written = 0
+    if files.any_change:
+        written = write(changed, output, files.kept, after.stamp, hook, spare)
+        if spare is not None and spare.keep_old:  # the site just replaced is the spare now
+            cache.save_manifest(config.root, cache.spare_name(config.output_dir), before, ())
     problems += tuple(indexing)
     if use_cache:
         cache.save_manifest(config.root, config.output_dir, after, problems)

@@ -246,6 +246,16 @@ def save_manifest(
     _write(_manifest_file(root, output_dir), marshal.dumps(body))
 
 
+def spare_name(output_dir: str) -> str:
+    """The manifest name of the spare site kept for ``output_dir`` (see write.Spare)."""
+    return f"{output_dir}\0spare"
+
+
+def spare_folder(root: Path, output_dir: str) -> Path:
+    name = hashlib.sha256(output_dir.encode()).hexdigest()[:12]
+    return root / CACHE_DIR / f"spare-{name}"
+
+
 def _manifest_file(root: Path, output_dir: str) -> Path:
     name = hashlib.sha256(output_dir.encode()).hexdigest()[:12]
     return root / CACHE_DIR / f"pages-{name}.bin"

@@ -24,7 +24,7 @@ from brief.parallel import workers_for
 from brief.stages.discover import discover
 from brief.stages.merge import sketch
 from brief.stages.render import copy_static, render
-from brief.stages.write import read_stamp
+from brief.stages.write import Spare, read_stamp
 from brief.taxonomy import load_topics
 from brief.templating import make_environment, template_folders
 
@@ -92,6 +92,21 @@ def previous_output(config: Config, output: Path) -> cache.Manifest:
     if manifest.stamp and manifest.stamp == read_stamp(output):
         return manifest
     return cache.Manifest.empty()
+
+
+def spare_for(config: Config, before: cache.Manifest, kept: Sequence[str]) -> Spare:
+    """The spare site (the one before the current) and which of the kept files it already
+    holds as they are now; a spare whose manifest does not match its marker is not used."""
+    folder = cache.spare_folder(config.root, config.output_dir)
+    reuse: dict[str, int] = {}
+    if before.stamp:
+        spare = cache.load_manifest(config.root, cache.spare_name(config.output_dir))
+        if spare.stamp and spare.stamp == read_stamp(folder):
+            for path in kept:
+                record = before.records.get(path)
+                if record is not None and spare.records.get(path) == record:
+                    reuse[path] = record.size
+    return Spare(folder, reuse, keep_old=bool(before.stamp))
 
 
 def read_cached(

@@ -16,11 +16,13 @@ from pathlib import Path
 import pytest
 
 from bench.corpus import Dispatch, generate
+from brief import cache
 from brief.build import build
 from brief.cli import main
 from brief.config import load_config
 from brief.errors import BriefError
 from brief.model import BuildReport
+from brief.stages.write import finish_removals, read_stamp
 from brief.verify import FOLDER, verify
 
 TOPICS = [
@@ -47,6 +49,63 @@ def test_an_unchanged_project_rebuilds_without_writing_a_file(tmp_path: Path) ->
     again = build(load_config(project))
     assert (again.files, again.removed) == (0, 0)
     assert again.skipped > again.pages > 16
+
+
+def test_an_edit_brings_the_spare_site_up_to_date_instead_of_linking_every_file_again(
+    tmp_path: Path,
+) -> None:
+    project = _project(tmp_path / "project", random.Random(5))
+    for number in range(2):  # the second build keeps the first site as the spare
+        build(load_config(project))
+        _add_sentence(project, number)
+    finish_removals()
+    spare = cache.spare_folder(project, "site")
+    assert read_stamp(spare), "the replaced site was kept in the cache as the spare"
+    folders = {p.relative_to(spare).as_posix(): p.stat().st_ino for p in spare.rglob("*/")}
+    build(load_config(project))
+    # Folders brought over from the spare keep their inodes: nothing was made again.
+    kept = [f for f, inode in folders.items() if (project / "site" / f).stat().st_ino == inode]
+    assert len(kept) > len(folders) * 3 // 4
+    _compare(project, tmp_path / "clean", "after two edits with a spare")
+
+
+SPARE_DAMAGE: dict[str, Callable[[Path], object]] = {
+    "a stray file": lambda spare: (spare / "articles/stray.html").write_text("not brief's"),
+    "a page cut short": lambda spare: _cut(next(spare.glob("articles/*/index.html"))),
+    "a page removed": lambda spare: next(spare.glob("topics/*/index.html")).unlink(),
+    "a link in place of a folder": lambda spare: _swap_for_link(next(spare.glob("sources/*/"))),
+    "another build's marker": lambda spare: (spare / ".brief-output").write_text("build: 0\n"),
+}
+
+
+@pytest.mark.parametrize("damage", SPARE_DAMAGE)
+def test_a_damaged_spare_site_is_repaired_or_dropped_and_the_build_equals_a_clean_one(
+    tmp_path: Path, damage: str
+) -> None:
+    project = _project(tmp_path / "project", random.Random(9))
+    for number in range(2):
+        build(load_config(project))
+        _add_sentence(project, number)
+    finish_removals()
+    SPARE_DAMAGE[damage](cache.spare_folder(project, "site"))
+    _compare(project, tmp_path / "clean", f"after {damage} in the spare")
+
+
+def _add_sentence(project: Path, number: int) -> None:
+    """An edit every build sees: a sentence more in the first published article."""
+    path = next(p for p in _articles(project) if "draft: true" not in p.read_text())
+    path.write_text(path.read_text().rstrip("\n") + f" Talks go on, round {number}.\n")
+
+
+def _cut(path: Path) -> None:
+    data = path.read_bytes()[:10]
+    path.unlink()  # the live site holds the same file under a link: not through it
+    path.write_bytes(data)
+
+
+def _swap_for_link(folder: Path) -> None:
+    shutil.rmtree(folder)
+    folder.symlink_to(folder.parent.parent / "articles", target_is_directory=True)
 
 
 def test_one_worker_and_two_workers_build_the_same_site(tmp_path: Path) -> None:

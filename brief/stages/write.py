@@ -1,7 +1,8 @@
 """OutputFiles -> the output folder, written beside it and swapped in whole.
 
 A failed or killed build leaves the previous site as it was. brief deletes nothing but its
-own output folder (recognized by its marker file) and its own staging folders.
+own output folder (recognized by its marker file), its own staging folders and the spare
+site it keeps in the cache (see Spare).
 """
 
 from __future__ import annotations
@@ -10,7 +11,8 @@ import ctypes
 import os
 import shutil
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from brief.cache import CACHE_DIR
@@ -68,18 +70,38 @@ def check_output(config: Config) -> Path:
     return output
 
 
+@dataclass(frozen=True, slots=True)
+class Spare:
+    """The site before last, kept in the cache so that the next build can bring it up to
+    date instead of making ten thousand folders and links again.
+
+    ``reuse`` maps the paths whose file in the spare is already what this build wants to
+    their size (empty when the spare cannot be used); ``keep_old`` says the site being
+    replaced is known (its manifest was the build's starting point), so it becomes the next
+    spare instead of being deleted."""
+
+    folder: Path
+    reuse: Mapping[str, int]
+    keep_old: bool
+
+
 def write(
     files: Iterable[OutputFile],
     output: Path,
     keep: Iterable[str] = (),
     stamp: str = "",
     before_swap: Callable[[Path], None] | None = None,
+    spare: Spare | None = None,
 ) -> int:
     """Write ``files``, and hard-link the ``keep`` paths from the current output, into a
-    staging folder, then swap it with ``output``; return how many files were written."""
+    staging folder, then swap it with ``output``; return how many files were written.
+    With a usable ``spare``, the staging folder is the spare, with the files it already
+    has right left in place."""
     staging = output.with_name(f".{output.name}.brief-staging")
     clear_leftovers(output)
-    staging.mkdir()
+    kept = _take_spare(spare, staging) if spare is not None else set()
+    if not kept:
+        staging.mkdir(exist_ok=True)
     made: set[Path] = {staging}
 
     def place(path: str) -> Path:
@@ -93,12 +115,16 @@ def write(
         return target
 
     for path in keep:
+        if path in kept:
+            continue
         # A link, not a copy: nothing is written for an unchanged page, and the old site's
         # file is never written through, because new files are always new inodes.
+        target = place(path)
         try:
-            os.link(output / path, place(path))
-        except OSError:
-            shutil.copy2(output / path, place(path))
+            os.link(output / path, target)
+        except OSError:  # another file system: a copy, to a new file (never through a link)
+            target.unlink(missing_ok=True)
+            shutil.copy2(output / path, target)
     count = 0
     for file in files:
         place(file.path).write_bytes(file.data)
@@ -106,8 +132,56 @@ def write(
     (staging / MARKER).write_bytes(_MARKER_TEXT + (f"build: {stamp}\n" if stamp else "").encode())
     if before_swap is not None:
         before_swap(staging)  # derived files made from the staged pages (the search index)
-    _swap(staging, output)
+    _swap(staging, output, spare.folder if spare is not None and spare.keep_old else None)
     return count
+
+
+def _take_spare(spare: Spare, staging: Path) -> set[str]:
+    """Make the spare the staging folder, holding only the files in ``spare.reuse`` (and at
+    their recorded size); return those. An empty set: there was nothing to take."""
+    folder = spare.folder
+    if not spare.reuse or folder.is_symlink() or not (folder / MARKER).is_file():
+        if folder.is_dir() and not folder.is_symlink():
+            shutil.rmtree(folder)
+        return set()
+    try:
+        os.rename(folder, staging)  # killed from here on, the next build clears staging
+    except OSError:  # another file system: no spare, then
+        shutil.rmtree(folder, ignore_errors=True)
+        return set()
+    try:
+        return _prune(staging, spare.reuse)
+    except OSError:  # whatever is wrong with it, the staging folder starts afresh
+        shutil.rmtree(staging, ignore_errors=True)
+        return set()
+
+
+def _prune(folder: Path, reuse: Mapping[str, int]) -> set[str]:
+    """Delete what ``reuse`` does not list, and folders left empty; return what is left."""
+    left: set[str] = set()
+    emptied: set[str] = set()
+    for dirpath, dirnames, filenames in os.walk(folder, topdown=False):
+        here = os.path.relpath(dirpath, folder)
+        prefix = "" if here == "." else here.replace(os.sep, "/") + "/"
+        remaining = 0
+        for name in filenames:
+            rel = prefix + name
+            path = os.path.join(dirpath, name)
+            if rel in reuse and not os.path.islink(path) and os.path.getsize(path) == reuse[rel]:
+                left.add(rel)
+                remaining += 1
+            else:
+                os.unlink(path)
+        for name in dirnames:
+            path = os.path.join(dirpath, name)
+            if os.path.islink(path):  # brief writes no links; whatever made it, it goes
+                os.unlink(path)
+            elif prefix + name not in emptied:
+                remaining += 1
+        if remaining == 0 and prefix:
+            os.rmdir(dirpath)
+            emptied.add(prefix[:-1])
+    return left
 
 
 def read_stamp(output: Path) -> str:
@@ -119,8 +193,11 @@ def read_stamp(output: Path) -> str:
     return next((line[7:] for line in text.splitlines() if line.startswith("build: ")), "")
 
 
-def _swap(staging: Path, output: Path) -> None:
+def _swap(staging: Path, output: Path, spare: Path | None) -> None:
+    """Swap the staged site in; the old one becomes the spare, or is deleted."""
     if output.exists() and _exchange(staging, output):
+        if spare is not None and _keep(staging, spare):
+            return
         _remove_later(staging)
         return
     old = output.with_name(f".{output.name}.brief-old")
@@ -129,6 +206,15 @@ def _swap(staging: Path, output: Path) -> None:
     os.rename(staging, output)
     if old.exists():
         shutil.rmtree(old)
+
+
+def _keep(old: Path, spare: Path) -> bool:
+    try:
+        spare.parent.mkdir(parents=True, exist_ok=True)
+        os.rename(old, spare)
+    except OSError:
+        return False
+    return True
 
 
 def _remove_later(old: Path) -> None:
