@@ -197,11 +197,18 @@ def _parser() -> argparse.ArgumentParser:
     init_cmd = commands.add_parser(
         "init",
         help="start a new briefing project",
-        description="Write brief.yaml, topics.yaml, an example article, .gitignore and a GitHub "
-        "Pages workflow into DIR. Existing files are left alone unless --force.",
+        description="Write brief.yaml, topics.yaml, an example article, .gitignore, a GitHub "
+        "Pages workflow and the requirements.txt it installs brief from into DIR. Existing "
+        "files are left alone unless --force.",
     )
     init_cmd.add_argument("dir", nargs="?", type=Path, default=Path("."), help="the folder (.)")
     init_cmd.add_argument("--force", action="store_true", help="overwrite existing files")
+    init_cmd.add_argument(
+        "--requirement",
+        metavar="SPEC",
+        help="the pip requirement the workflow installs brief with (default: where this "
+        "brief was installed from, e.g. brief @ git+https://github.com/OWNER/brief@COMMIT)",
+    )
     init_cmd.set_defaults(command="init", run=_init)
     return parser
 
@@ -430,9 +437,14 @@ def _published(report: PublishReport) -> str:
 
 
 def _init(args: argparse.Namespace) -> int:
-    report = scaffold(args.dir, force=args.force)
+    from brief.provenance import Requirement, installed_requirement
+
+    requirement = Requirement(args.requirement) if args.requirement else installed_requirement()
+    report = scaffold(args.dir, requirement.line, force=args.force)
     for name in report.written:
         print(f"  {'replaced' if name in report.replaced else 'created'} {name}")
+    for note in requirement.notes:
+        print(note.format(), file=sys.stderr)
     print(
         f"Started a briefing in {report.root}. Next: cd {report.root} && brief build; "
         "push to GitHub and set Settings > Pages > Source to GitHub Actions."

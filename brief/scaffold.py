@@ -10,11 +10,7 @@ from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 
-from brief import __version__
 from brief.errors import Diagnostic, OutputError, error
-
-BRIEF_REQUIREMENT = f"brief=={__version__}"
-"""What the Pages workflow installs with pip to get this version of brief."""
 
 LAYOUT: tuple[tuple[str, str], ...] = (
     ("brief.yaml", "brief.yaml"),
@@ -22,6 +18,7 @@ LAYOUT: tuple[tuple[str, str], ...] = (
     ("example.md", "content/2024/example.md"),
     ("gitignore", ".gitignore"),
     ("pages.yml", ".github/workflows/pages.yml"),
+    ("requirements.txt", "requirements.txt"),
 )
 """Each scaffold file and where it goes in the new project."""
 
@@ -37,19 +34,20 @@ class ScaffoldReport:
     """Those of them that existed before (only with force)."""
 
 
-def scaffold_files() -> dict[str, str]:
-    """The new project's files: path relative to the project -> text."""
+def scaffold_files(requirement: str) -> dict[str, str]:
+    """The new project's files: path relative to the project -> text. ``requirement`` is
+    the pip requirement of brief that the Pages workflow installs (requirements.txt)."""
     folder = files("brief") / "scaffold_files"
     found = {}
     for source, target in LAYOUT:
         text = (folder / source).read_text(encoding="utf-8")
-        found[target] = text.replace("@BRIEF_REQUIREMENT@", BRIEF_REQUIREMENT)
+        found[target] = text.replace("@BRIEF_REQUIREMENT@", requirement)
     return found
 
 
-def scaffold(root: Path, *, force: bool = False) -> ScaffoldReport:
+def scaffold(root: Path, requirement: str, *, force: bool = False) -> ScaffoldReport:
     """Write a new project into ``root``; refuse to overwrite any file unless ``force``."""
-    planned = scaffold_files()
+    planned = scaffold_files(requirement)
     if root.exists() and not root.is_dir():
         raise OutputError(error(str(root), None, "init", "is a file", "pick a folder"))
     # is_symlink too: a dangling link does not exist, yet writing would follow it.

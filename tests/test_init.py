@@ -17,7 +17,8 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 import yaml
 
-from brief.scaffold import BRIEF_REQUIREMENT, LAYOUT
+from brief.provenance import installed_requirement
+from brief.scaffold import LAYOUT
 
 Run = Callable[..., tuple[int, str, str]]
 FILES = {
@@ -26,6 +27,7 @@ FILES = {
     "content/2024/example.md",
     ".gitignore",
     ".github/workflows/pages.yml",
+    "requirements.txt",
 }
 
 
@@ -129,7 +131,28 @@ def test_the_pages_workflow_uses_the_official_actions_in_order(workflow: dict[An
         "actions/deploy-pages",
     ]
     runs = [str(s.get("run", "")) for s in steps(workflow)]
-    assert any(f'pip install "{BRIEF_REQUIREMENT}"' in r for r in runs)
+    assert "python -m pip install -r requirements.txt" in runs
+    assert step_using(workflow, "actions/setup-python")["with"]["cache"] == "pip"
+
+
+def test_requirements_txt_names_the_brief_that_ran_init_and_init_says_when_it_cannot(
+    tmp_path: Path, run: Run
+) -> None:
+    code, _out, err = run("init", tmp_path / "briefing")
+    assert code == 0
+    lines = (tmp_path / "briefing/requirements.txt").read_text().splitlines()
+    expected = installed_requirement()
+    assert [line for line in lines if not line.startswith("#")] == [expected.line]
+    assert err.splitlines() == [note.format() for note in expected.notes]
+
+
+def test_init_requirement_puts_the_given_requirement_in_requirements_txt(
+    tmp_path: Path, run: Run
+) -> None:
+    line = "brief @ git+https://github.com/example/brief@v0.1.0"
+    code, _out, err = run("init", tmp_path / "briefing", "--requirement", line)
+    assert (code, err) == (0, "")
+    assert (tmp_path / "briefing/requirements.txt").read_text().splitlines()[-1] == line
 
 
 def test_the_pages_workflow_builds_with_the_pages_base_url_and_uploads_site_with_dotfiles(
