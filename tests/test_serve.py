@@ -205,6 +205,20 @@ def test_reads_temp_files_and_the_builds_own_writes_are_not_changes(
     assert _drain(watcher) == []
 
 
+def test_reading_files_sends_the_watcher_thread_no_events(
+    project: Path, watcher: Watcher, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The kernel is asked for edits only: a rebuild reads every content file, and their
+    # opened and closed events, handled in Python, slowed each rebuild of brief serve.
+    seen: list[object] = []
+    monkeypatch.setattr(watcher._handler, "on_any_event", seen.append)
+    for path in sorted((project / "content").rglob("*")):
+        if path.is_file():
+            path.read_bytes()
+    time.sleep(0.5)
+    assert seen == []
+
+
 def test_a_burst_of_writes_is_handed_out_as_one_change(project: Path, watcher: Watcher) -> None:
     folder = project / "content/2022"
     folder.mkdir()

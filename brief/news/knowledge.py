@@ -74,6 +74,26 @@ class Knowledge:
 
 def load_knowledge(root: Path) -> Knowledge:
     """Bundled data files, extended by ``root/boilerplate.yaml`` and ``root/agencies.yaml``."""
+    files = tuple(
+        (label + name, name, (folder / name).read_bytes())
+        for folder, label in ((DATA, "brief/data/"), (root, ""))
+        for name in FILES
+        if (folder / name).is_file()
+    )
+    # Parsing the data takes longer than a one-article rebuild's reading; brief serve asks
+    # for it on every rebuild, and the files rarely change.
+    if _last and _last[0] == files:
+        return _last[1]
+    knowledge = _parse(files)
+    _last[:] = [files, knowledge]
+    return knowledge
+
+
+_last: list[Any] = []
+"""The files last parsed and their Knowledge: one entry, so a long session keeps no more."""
+
+
+def _parse(files: tuple[tuple[str, str, bytes], ...]) -> Knowledge:
     digest = hashlib.sha256()
     rules: list[BoilerplateRule] = []
     agencies: list[Agency] = []
@@ -83,39 +103,34 @@ def load_knowledge(root: Path) -> Knowledge:
     titles: list[str] = []
     speech_verbs: list[str] = []
     problems: list[Diagnostic] = []
-    for folder, label in ((DATA, "brief/data/"), (root, "")):
-        for name in FILES:
-            path = folder / name
-            if not path.is_file():
-                continue
-            data = path.read_bytes()
-            digest.update(name.encode() + b"\0" + data)
-            loaded = _load(data, label + name, dict if name in _MAPPINGS else list)
-            if name == "speech.yaml":
-                verbs = _text_list(loaded.value.get("verbs"))
-                bad = (
-                    []
-                    if verbs is not None
-                    else [error(label + name, loaded.line("verbs"), "data", "verbs must be a list")]
-                )
-                speech_verbs.extend(verbs or ())
-            elif name == "gazetteer.yaml":
-                found_entities, found_titles, bad = _gazetteer(loaded, label + name)
-                entities.update((e.name, e) for e in found_entities)
-                titles.extend(found_titles)
-            elif name == "titles.yaml":
-                found_kickers, bad = _kickers(loaded, label + name)
-                kickers.extend(found_kickers)
-            elif name == "boilerplate.yaml":
-                found_rules, bad = _rules(loaded, label + name)
-                rules.extend(found_rules)
-            elif name == "agencies.yaml":
-                found_agencies, bad = _agencies(loaded, label + name)
-                agencies.extend(found_agencies)
-            else:
-                words, bad = _words(loaded, label + name)
-                abbreviations.update(words)
-            problems.extend(bad)
+    for shown, name, data in files:
+        digest.update(name.encode() + b"\0" + data)
+        loaded = _load(data, shown, dict if name in _MAPPINGS else list)
+        if name == "speech.yaml":
+            verbs = _text_list(loaded.value.get("verbs"))
+            bad = (
+                []
+                if verbs is not None
+                else [error(shown, loaded.line("verbs"), "data", "verbs must be a list")]
+            )
+            speech_verbs.extend(verbs or ())
+        elif name == "gazetteer.yaml":
+            found_entities, found_titles, bad = _gazetteer(loaded, shown)
+            entities.update((e.name, e) for e in found_entities)
+            titles.extend(found_titles)
+        elif name == "titles.yaml":
+            found_kickers, bad = _kickers(loaded, shown)
+            kickers.extend(found_kickers)
+        elif name == "boilerplate.yaml":
+            found_rules, bad = _rules(loaded, shown)
+            rules.extend(found_rules)
+        elif name == "agencies.yaml":
+            found_agencies, bad = _agencies(loaded, shown)
+            agencies.extend(found_agencies)
+        else:
+            words, bad = _words(loaded, shown)
+            abbreviations.update(words)
+        problems.extend(bad)
     if problems:
         raise ConfigError(tuple(problems))
     return Knowledge(

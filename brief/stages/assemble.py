@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import heapq
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from itertools import groupby
+from operator import neg
 
 from brief.config import Config
 from brief.model import (
@@ -106,21 +107,23 @@ def relate(
 ) -> dict[str, tuple[Article, ...]]:
     """For each article, those sharing most topics and people; the most recent first on ties."""
     lists = [t.articles for t in topics] + [n.articles for n in names if n.kind == "person"]
+    # Articles as their place in ``ordered``: counting integers in C (Counter.update) is
+    # what keeps this cheap enough to run on every rebuild of brief serve.
     rank = {a.source_path: i for i, a in enumerate(ordered)}
-    memberships: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    for number, members in enumerate(lists):
-        for position, article in enumerate(members):
-            memberships[article.source_path].append((number, position))
+    numbered = [[rank[a.source_path] for a in members] for members in lists]
+    memberships: list[list[tuple[int, int]]] = [[] for _ in ordered]
+    for number, members in enumerate(numbered):
+        for position, member in enumerate(members):
+            memberships[member].append((number, position))
     related: dict[str, tuple[Article, ...]] = {}
-    for article in ordered:
-        scores: dict[str, int] = defaultdict(int)
-        for number, position in memberships[article.source_path]:
-            members = lists[number]
-            for other in members[max(0, position - _WINDOW) : position + _WINDOW + 1]:
-                if other.source_path != article.source_path:
-                    scores[other.source_path] += 1
-        best = heapq.nsmallest(RELATED, scores, key=lambda path: (-scores[path], rank[path]))
-        related[article.slug] = tuple(ordered[rank[path]] for path in best)
+    for me, article in enumerate(ordered):
+        scores: Counter[int] = Counter()
+        for number, position in memberships[me]:
+            scores.update(numbered[number][max(0, position - _WINDOW) : position + _WINDOW + 1])
+        scores.pop(me, None)
+        # Most shared lists first, then the most recent: (-count, place) pairs made in C
+        best = heapq.nsmallest(RELATED, zip(map(neg, scores.values()), scores, strict=True))
+        related[article.slug] = tuple(ordered[other] for _, other in best)
     return related
 
 

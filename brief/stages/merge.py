@@ -13,6 +13,7 @@ import zlib
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import replace
+from itertools import combinations
 
 from brief.errors import Diagnostic, note
 from brief.model import Article, OtherSource
@@ -94,11 +95,10 @@ def _group(
             by_value[value].append(article.source_path)
     shared: Counter[tuple[str, str]] = Counter()
     for paths in by_value.values():
-        if len(paths) > 50:
-            continue  # a phrase every dispatch shares says nothing about sameness
-        for i, first in enumerate(paths):
-            for second in paths[i + 1 :]:
-                shared[(first, second) if first < second else (second, first)] += 1
+        # A phrase every dispatch shares says nothing about sameness; the pairs are counted
+        # in C (Counter.update), since this runs on every rebuild.
+        if 1 < len(paths) <= 50:
+            shared.update(combinations(sorted(paths), 2))
     # Copies of one story share most of their smallest hashes; only those pairs are compared.
     for (first, second), count in sorted(shared.items()):
         if (

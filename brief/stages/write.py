@@ -151,7 +151,7 @@ def _take_spare(spare: Spare, staging: Path) -> set[str]:
         return set()
     try:
         return _prune(staging, spare.reuse)
-    except OSError:  # whatever is wrong with it, the staging folder starts afresh
+    except (OSError, RecursionError):  # whatever is wrong with it, staging starts afresh
         shutil.rmtree(staging, ignore_errors=True)
         return set()
 
@@ -159,29 +159,36 @@ def _take_spare(spare: Spare, staging: Path) -> set[str]:
 def _prune(folder: Path, reuse: Mapping[str, int]) -> set[str]:
     """Delete what ``reuse`` does not list, and folders left empty; return what is left."""
     left: set[str] = set()
-    emptied: set[str] = set()
-    for dirpath, dirnames, filenames in os.walk(folder, topdown=False):
-        here = os.path.relpath(dirpath, folder)
-        prefix = "" if here == "." else here.replace(os.sep, "/") + "/"
-        remaining = 0
-        for name in filenames:
-            rel = prefix + name
-            path = os.path.join(dirpath, name)
-            if rel in reuse and not os.path.islink(path) and os.path.getsize(path) == reuse[rel]:
-                left.add(rel)
+    _prune_folder(str(folder), "", reuse, left)
+    return left
+
+
+def _prune_folder(path: str, prefix: str, reuse: Mapping[str, int], left: set[str]) -> int:
+    """Prune one folder (recursively); how many entries remain in it. One lstat per file at
+    most, from scandir's entries: this runs on every rebuild, over the whole spare site."""
+    remaining = 0
+    with os.scandir(path) as entries:
+        listed = list(entries)
+    for entry in listed:
+        rel = prefix + entry.name
+        if entry.is_dir(follow_symlinks=False):
+            if _prune_folder(entry.path, rel + "/", reuse, left):
                 remaining += 1
             else:
-                os.unlink(path)
-        for name in dirnames:
-            path = os.path.join(dirpath, name)
-            if os.path.islink(path):  # brief writes no links; whatever made it, it goes
-                os.unlink(path)
-            elif prefix + name not in emptied:
-                remaining += 1
-        if remaining == 0 and prefix:
-            os.rmdir(dirpath)
-            emptied.add(prefix[:-1])
-    return left
+                os.rmdir(entry.path)
+            continue
+        size = reuse.get(rel)
+        # brief writes no links and no special files; whatever made them, they go
+        if (
+            size is not None
+            and entry.is_file(follow_symlinks=False)
+            and entry.stat(follow_symlinks=False).st_size == size
+        ):
+            left.add(rel)
+            remaining += 1
+        else:
+            os.unlink(entry.path)
+    return remaining
 
 
 def read_stamp(output: Path) -> str:
