@@ -57,23 +57,26 @@ def build(
     pages = plan(site, config)
     if progress is not None:
         progress("rendering pages", 0, len(pages))
-    files, after = render_changed(pages, site, config, inputs, before, output, workers)
+    files = render_changed(pages, site, config, inputs, before, output, workers)
     indexing: list[Diagnostic] = []
 
     def index(staging: Path) -> None:
-        pages_changed = any(f.path.endswith(".html") for f in files.changed) or bool(
-            set(before.records) - set(after.records)
+        pages_changed = files.html_changed or bool(
+            set(before.records) - set(files.manifest().records)
         )
         indexing.extend(index_site(staging, output, pages_changed))
 
     hook = index if config.search else None
-    changed = _counted(files.changed, "writing pages", progress)
+    changed = _counted(files.changed, files.count, "writing pages", progress)
     spare = spare_for(config, before, files.kept) if use_cache else None
     written = 0
     if files.any_change:
-        written = write(changed, output, files.kept, after.stamp, hook, spare)
+        # Pages are rendered as they are written: a template error stops the writing, and
+        # write() clears its staging folder; the site stays as it was.
+        written = write(changed, output, files.kept, files.stamp, hook, spare)
         if spare is not None and spare.keep_old:  # the site just replaced is the spare now
             cache.save_manifest(config.root, cache.spare_name(config.output_dir), before, ())
+    after = files.manifest()
     problems += tuple(indexing)
     if use_cache:
         cache.save_manifest(config.root, config.output_dir, after, problems)
@@ -162,7 +165,7 @@ def _report(
 
 
 def _counted(
-    files: Sequence[OutputFile], stage: str, progress: Progress | None
+    files: Iterable[OutputFile], count: int, stage: str, progress: Progress | None
 ) -> Iterable[OutputFile]:
     """``files`` as write() takes them, telling ``progress`` as each one is reached."""
     if progress is None:
@@ -170,9 +173,9 @@ def _counted(
 
     def each() -> Iterator[OutputFile]:
         for number, file in enumerate(files):
-            progress(stage, number, len(files))
+            progress(stage, number, count)
             yield file
-        progress(stage, len(files), len(files))
+        progress(stage, count, count)
 
     return each()
 

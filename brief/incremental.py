@@ -8,8 +8,9 @@ here is made from fingerprints of inputs, never from timestamps, and anything in
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields
+from itertools import chain
 from pathlib import Path
 
 import jinja2
@@ -23,7 +24,7 @@ from brief.news.knowledge import Knowledge, load_knowledge
 from brief.parallel import workers_for
 from brief.stages.discover import discover
 from brief.stages.merge import sketch
-from brief.stages.render import copy_static, render
+from brief.stages.render import copy_static, render_each
 from brief.stages.write import Spare, read_stamp
 from brief.taxonomy import load_topics
 from brief.templating import make_environment, template_folders
@@ -49,11 +50,18 @@ class Inputs:
 
 @dataclass(frozen=True, slots=True)
 class Files:
-    """The files a build writes and the unchanged ones it keeps from the last build."""
+    """The files a build writes and the unchanged ones it keeps from the last build. The
+    changed files are rendered while they are written, one after the other: a cold build of
+    10,000 articles held 260 MB of pages at once before. ``manifest()`` is complete once
+    ``changed`` has been read to the end (it records each file's size)."""
 
-    changed: tuple[OutputFile, ...]
+    changed: Iterator[OutputFile]
+    count: int
+    html_changed: bool
     kept: tuple[str, ...]
     any_change: bool
+    stamp: str
+    manifest: Callable[[], cache.Manifest]
 
 
 def gather(config: Config, drafts: bool) -> Inputs:
@@ -145,7 +153,7 @@ def render_changed(
     before: cache.Manifest,
     output: Path,
     workers: int | None,
-) -> tuple[Files, cache.Manifest]:
+) -> Files:
     """Render the pages whose fingerprint changed (or whose file is gone); keep the rest."""
     records: dict[str, cache.PageRecord] = {}
     stale: list[Page] = []
@@ -158,25 +166,35 @@ def render_changed(
         else:
             records[page.path] = cache.PageRecord(fp, -1)
             stale.append(page)
-    env = _environment(config, inputs.site_fp)
-    changed = list(render(stale, env, site, config, workers_for(len(stale), workers)))
+    static: list[OutputFile] = []
     for file in copy_static(config):
         record = cache.PageRecord(hashlib.sha256(file.data).hexdigest(), len(file.data))
         records[file.path] = record
         if before.records.get(file.path) != record or not _present(output / file.path, record):
-            changed.append(file)
-    for file in changed:
-        records[file.path] = cache.PageRecord(records[file.path].fingerprint, len(file.data))
-    written = {f.path for f in changed}
-    after = cache.Manifest(
-        _stamp(records), inputs.digest, records, len(site.articles), len(pages), ()
-    )
-    files = Files(
-        tuple(changed),
+            static.append(file)
+    env = _environment(config, inputs.site_fp)
+    rendered = render_each(stale, env, site, config, workers_for(len(stale), workers))
+
+    def changed() -> Iterator[OutputFile]:
+        for file in chain(rendered, static):
+            records[file.path] = cache.PageRecord(records[file.path].fingerprint, len(file.data))
+            yield file
+
+    written = {p.path for p in stale} | {f.path for f in static}
+    stamp = _stamp(records)  # of the fingerprints, which are all known before rendering
+
+    def manifest() -> cache.Manifest:
+        return cache.Manifest(stamp, inputs.digest, records, len(site.articles), len(pages), ())
+
+    return Files(
+        changed(),
+        len(written),
+        any(path.endswith(".html") for path in written),
         tuple(sorted(set(records) - written)),
-        bool(changed) or set(records) != set(before.records) or not before.stamp,
+        bool(written) or set(records) != set(before.records) or not before.stamp,
+        stamp,
+        manifest,
     )
-    return files, after
 
 
 _environments: dict[tuple[Path, str], jinja2.Environment] = {}

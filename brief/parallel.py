@@ -10,13 +10,14 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
 
 MIN_ITEMS = 300  # below this, starting processes costs more than it saves
+_STEP = 64  # items per chunk handed on by stream_chunks in one process
 _JOB: tuple[Callable[[Sequence[Any]], list[Any]], Sequence[Any]] | None = None
 
 
@@ -37,16 +38,28 @@ def map_chunks(
     """``work`` over contiguous chunks of ``items``, results concatenated in order."""
     if workers <= 1 or len(items) < 2:
         return work(items)
+    return list(stream_chunks(work, items, workers))
+
+
+def stream_chunks(
+    work: Callable[[Sequence[Item]], list[Result]], items: Sequence[Item], workers: int
+) -> Iterator[Result]:
+    """As map_chunks, but each chunk's results are handed on as soon as they are in (in
+    order), so that a caller writing them out never holds all of them at once."""
+    if workers <= 1 or len(items) < 2:
+        for start in range(0, len(items), _STEP):
+            yield from work(items[start : start + _STEP])
+        return
     global _JOB
     _JOB = (work, items)
     size = -(-len(items) // (workers * 4))
     bounds = [(start, min(start + size, len(items))) for start in range(0, len(items), size)]
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            parts = pool.map(_run, bounds)
+            for part in pool.imap(_run, bounds):
+                yield from part
     finally:
         _JOB = None
-    return [result for part in parts for result in part]
 
 
 def _run(bounds: tuple[int, int]) -> list[Any]:

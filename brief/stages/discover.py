@@ -34,6 +34,7 @@ def discover(config: Config) -> tuple[tuple[SourceFile, ...], tuple[Diagnostic, 
     files: list[SourceFile] = []
     problems: list[Diagnostic] = []
     prefix = content.relative_to(config.root).as_posix() + "/"
+    folder = str(content)
     for sub, name, link in _walk(content):
         rel = prefix + sub
         if _is_ignored(name):
@@ -61,14 +62,14 @@ def discover(config: Config) -> tuple[tuple[SourceFile, ...], tuple[Diagnostic, 
                 )
             )
             continue
-        path = content / sub
-        target = _resolved(path) if link else path
+        path = content / sub if link else os.path.join(folder, sub)  # a str: 10,000 of them
+        target = _resolved(path) if isinstance(path, Path) else path
         if target is None:
             problems.append(
                 error(rel, None, "symlink", "the symbolic link loops", "remove the link")
             )
             continue
-        if link and not _inside(target, root):
+        if isinstance(target, Path) and not _inside(target, root):
             problems.append(
                 error(
                     rel,
@@ -150,10 +151,10 @@ class _TooLarge(Exception):
         )
 
 
-def _read(path: Path) -> bytes:
+def _read(path: str | Path) -> bytes:
     """The file's bytes; _TooLarge before reading a file no dispatch could fill."""
-    limit = MAX_BYTES[FORMATS[path.suffix.lower()]]
-    with path.open("rb") as file:
+    limit = MAX_BYTES[FORMATS[os.path.splitext(path)[1].lower()]]
+    with open(path, "rb") as file:
         size = os.fstat(file.fileno()).st_size
         # read(n) sets aside n bytes first: asking for the file's size, not the limit, saves
         # a 5 MB allocation per file. A file that grew while read, or reports no size (a
@@ -162,7 +163,7 @@ def _read(path: Path) -> bytes:
         if not size or len(data) > size:
             data += file.read(limit + 1 - len(data))
     if len(data) > limit:
-        raise _TooLarge(path.stat().st_size, limit)
+        raise _TooLarge(os.stat(path).st_size, limit)
     return data
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from types import TracebackType
 
@@ -12,7 +12,7 @@ import jinja2
 from brief.config import Config
 from brief.errors import ContentError, Diagnostic, error
 from brief.model import OutputFile, Page, Site
-from brief.parallel import map_chunks
+from brief.parallel import stream_chunks
 from brief.templating import theme_path
 
 
@@ -24,20 +24,30 @@ def render(
     workers: int = 1,
 ) -> tuple[OutputFile, ...]:
     """Render every page; gather every distinct template error, then fail once."""
+    return tuple(render_each(pages, env, site, config, workers))
+
+
+def render_each(
+    pages: Sequence[Page],
+    env: jinja2.Environment,
+    site: Site,
+    config: Config,
+    workers: int = 1,
+) -> Iterator[OutputFile]:
+    """As render, handing each page on as it is made (in order), so that a build never holds
+    the whole site in memory; the template errors are raised after the last page."""
 
     def work(chunk: Sequence[Page]) -> list[OutputFile | _Problem]:
         return [_render_page(page, env, site, config) for page in chunk]
 
-    files: list[OutputFile] = []
     problems: dict[tuple[str, int | None, str], Diagnostic] = {}
-    for result in map_chunks(work, pages, workers):
+    for result in stream_chunks(work, pages, workers):
         if isinstance(result, OutputFile):
-            files.append(result)
+            yield result
         else:
             problems.setdefault(result[0], result[1])
     if problems:
         raise ContentError(tuple(problems.values()))
-    return tuple(files)
 
 
 _Problem = tuple[tuple[str, int | None, str], Diagnostic]

@@ -99,6 +99,28 @@ def write(
     has right left in place."""
     staging = output.with_name(f".{output.name}.brief-staging")
     clear_leftovers(output)
+    try:
+        count = _stage(files, output, staging, keep, stamp, before_swap, spare)
+    except BaseException:
+        # The files come from rendering as they are written: a template error (or Ctrl-C)
+        # stops it half-way, and a half-staged site is not left lying beside the output.
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    _swap(staging, output, spare.folder if spare is not None and spare.keep_old else None)
+    return count
+
+
+def _stage(
+    files: Iterable[OutputFile],
+    output: Path,
+    staging: Path,
+    keep: Iterable[str],
+    stamp: str,
+    before_swap: Callable[[Path], None] | None,
+    spare: Spare | None,
+) -> int:
+    """Fill the staging folder: the spare's good files, links to the kept ones, the new files
+    and the marker; return how many files were written."""
     kept = _take_spare(spare, staging) if spare is not None else set()
     if not kept:
         staging.mkdir(exist_ok=True)
@@ -132,7 +154,6 @@ def write(
     (staging / MARKER).write_bytes(_MARKER_TEXT + (f"build: {stamp}\n" if stamp else "").encode())
     if before_swap is not None:
         before_swap(staging)  # derived files made from the staged pages (the search index)
-    _swap(staging, output, spare.folder if spare is not None and spare.keep_old else None)
     return count
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -154,14 +155,14 @@ def test_an_unreadable_file_is_an_error_naming_it(
     path = built.put("content/2021/locked.txt", "Locked\n\nMOSCOW, June 9. /TASS/. Text.\n")
     path.chmod(0)
     if os.geteuid() == 0:  # root reads anything: make the read fail as it would for a user
-        real_open = Path.open
 
-        def locked_open(self: Path, *args: object, **kwargs: object) -> object:
-            if self.name == "locked.txt":
-                raise PermissionError(13, "Permission denied", str(self))
-            return real_open(self, *args, **kwargs)  # type: ignore[arg-type]
+        def locked_open(path: str, *args: Any, **kwargs: Any) -> Any:
+            if os.path.basename(path) == "locked.txt":
+                raise PermissionError(13, "Permission denied", str(path))
+            return open(path, *args, **kwargs)
 
-        monkeypatch.setattr(Path, "open", locked_open)
+        # discover's own name for open, so only its reading of content files is refused
+        monkeypatch.setattr(discover_module, "open", locked_open, raising=False)
     built.fails(
         "content/2021/locked.txt: read: cannot read: Permission denied "
         "(check the file's permissions)"
