@@ -500,6 +500,9 @@ def _open_inside(output: Path, rel: str) -> tuple[str, int | None]:
 class _Handler(BaseHTTPRequestHandler):
     server: _Server
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in two writes; with Nagle's algorithm the body waited for the
+    # browser's delayed ACK of the headers, up to 40 ms per file of every reload.
+    disable_nagle_algorithm = True
     server_version = "brief"
     sys_version = ""
     timeout = 60  # an idle keep-alive connection gives its thread back

@@ -39,8 +39,10 @@ from brief.config import Config
 from brief.errors import ConfigError, error
 from brief.templating import template_folders
 
-QUIET = 0.2
-"""Seconds without a relevant event before a change is handed out."""
+QUIET = 0.1
+"""Seconds without a relevant event before a change is handed out: an editor's save (write,
+rename) and a checkout's writes come milliseconds apart; watchfiles waits 50 ms. Every
+tenth of a second here is a tenth of a second on each save-to-browser."""
 LONGEST = 1.0
 """Seconds after the first pending event when changes are handed out even if events go on."""
 
