@@ -10,7 +10,14 @@ from time import perf_counter
 from brief import cache
 from brief.config import Config
 from brief.errors import BriefError, ContentError, Diagnostic, error
-from brief.incremental import gather, previous_output, read_cached, render_changed, spare_for
+from brief.incremental import (
+    gather,
+    prepare,
+    previous_output,
+    read_cached,
+    render_changed,
+    spare_for,
+)
 from brief.model import Article, BuildReport, OutputFile, SourceFile, Topic
 from brief.news.knowledge import Knowledge
 from brief.parallel import map_chunks, workers_for
@@ -35,9 +42,12 @@ def build(
     use_cache: bool = True,
     workers: int | None = None,
     progress: Progress | None = None,
+    warm: bool = False,
 ) -> BuildReport:
     """Build the site into the output folder; raise BriefError with every problem found.
-    ``progress(stage, done, total)`` hears of articles read and pages written."""
+    ``progress(stage, done, total)`` hears of articles read and pages written. ``warm``
+    (for a process that builds again, brief serve): when nothing changed, still load the
+    cached articles and compile the templates, so that the next build does not."""
     started = perf_counter()
     output = check_output(config)
     clear_leftovers(output)  # a killed build's staging goes, a site left aside comes back
@@ -45,6 +55,8 @@ def build(
     before = previous_output(config, output) if use_cache else cache.Manifest.empty()
     if before.inputs == inputs.digest:  # nothing that shapes the site changed since
         _stop_on_errors(before.warnings, strict)
+        if warm and use_cache:
+            prepare(config, inputs)
         return _report(config, before.articles, before.pages, 0, before.warnings, started, before)
     articles, problems, sketches = read_cached(
         inputs, config, use_cache, partial(read_articles, workers=workers, progress=progress)

@@ -117,6 +117,25 @@ def spare_for(config: Config, before: cache.Manifest, kept: Sequence[str]) -> Sp
     return Spare(folder, reuse, keep_old=bool(before.stamp))
 
 
+def prepare(config: Config, inputs: Inputs) -> None:
+    """Load what the next build of this process will need: the cached articles and the
+    compiled templates. brief serve's first build usually finds the site up to date, and
+    the first edit then paid for both (about 0.5 s of a 1,000-article rebuild)."""
+    cache.load_articles(config.root)
+    env = _environment(config, inputs.site_fp)
+    for name in env.list_templates(filter_func=_is_page_template):
+        try:
+            env.get_template(name)
+        except Exception:  # best effort: whatever is wrong with a template
+            continue  # is reported by the build that renders with it, with the page named
+
+
+def _is_page_template(name: str) -> bool:
+    return not name.startswith(("!theme/", "static/")) and name.endswith(
+        (".html", ".xml", ".json", ".txt")
+    )
+
+
 def read_cached(
     inputs: Inputs, config: Config, use_cache: bool, reader: Reader
 ) -> tuple[tuple[Article, ...], tuple[Diagnostic, ...], dict[str, tuple[int, ...]]]:

@@ -80,7 +80,7 @@ SiteBuilder = Callable[[Config, bool], BuildReport]
 
 
 def build_site(config: Config, drafts: bool) -> BuildReport:
-    return build(config, drafts=drafts)
+    return build(config, drafts=drafts, warm=True)
 
 
 @dataclass(frozen=True, slots=True)

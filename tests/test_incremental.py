@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from bench.corpus import Dispatch, generate
-from brief import cache
+from brief import cache, incremental
 from brief.build import build
 from brief.cli import main
 from brief.config import load_config
@@ -49,6 +49,23 @@ def test_an_unchanged_project_rebuilds_without_writing_a_file(tmp_path: Path) ->
     again = build(load_config(project))
     assert (again.files, again.removed) == (0, 0)
     assert again.skipped > again.pages > 16
+
+
+def test_a_warm_unchanged_build_loads_the_articles_and_compiles_the_templates(
+    tmp_path: Path,
+) -> None:
+    # brief serve's first build usually finds the site up to date; warmed, the first edit
+    # neither unpickles the cache nor compiles the theme.
+    project = _project(tmp_path / "project", random.Random(5))
+    build(load_config(project))
+    incremental._environments.clear()
+    cache._remembered.root, cache._remembered.shards = None, {}
+    report = build(load_config(project), warm=True)
+    assert report.files == 0
+    assert cache._remembered.shards
+    [env] = incremental._environments.values()
+    compiled = {name for _, name in env.cache} if env.cache is not None else set()
+    assert {"article.html", "topic.html", "index.html", "macros.html"} <= compiled
 
 
 def test_an_edit_brings_the_spare_site_up_to_date_instead_of_linking_every_file_again(
