@@ -253,6 +253,85 @@ class NameIndex:
 
 
 @dataclass(frozen=True, slots=True)
+class TopicHeading:
+    """A topic as each page of its listing shows it: the count, not the articles. A page's
+    fingerprint covers its context, so a page holding the whole index was rendered again
+    whenever any article of the topic changed, even one shown on another page."""
+
+    topic: Topic
+    total: int
+
+    @property
+    def url(self) -> str:
+        return f"topics/{self.topic.slug}/"
+
+
+@dataclass(frozen=True, slots=True)
+class SourceHeading:
+    """A source as each page of its listing shows it (see TopicHeading)."""
+
+    name: str
+    slug: str
+    total: int
+
+    @property
+    def url(self) -> str:
+        return f"sources/{self.slug}/"
+
+
+@dataclass(frozen=True, slots=True)
+class NameHeading:
+    """A person or organization as each page of its listing shows it (see TopicHeading):
+    ``quotes`` on the first page only, ``quote_total`` on every page."""
+
+    name: str
+    slug: str
+    kind: str
+    total: int
+    quote_total: int
+    quotes: tuple[tuple[Quote, Article], ...]
+
+    @property
+    def url(self) -> str:
+        section = "people" if self.kind == "person" else "organizations"
+        return f"{section}/{self.slug}/"
+
+
+@dataclass(frozen=True, slots=True)
+class MonthHeading:
+    """A month as each page of its listing shows it (see TopicHeading)."""
+
+    year: int
+    month: int
+    total: int
+
+    @property
+    def url(self) -> str:
+        return f"archive/{self.year:04d}/{self.month:02d}/"
+
+    @property
+    def label(self) -> str:
+        return datetime(self.year, self.month, 1).strftime("%B %Y")
+
+
+@dataclass(frozen=True, slots=True)
+class DayHeading:
+    """A day as each page of its briefing shows it (see TopicHeading)."""
+
+    day: str
+    total: int
+
+    @property
+    def url(self) -> str:
+        return f"briefings/{self.day}/"
+
+    @property
+    def label(self) -> str:
+        moment = datetime.fromisoformat(self.day)
+        return f"{moment:%A}, {moment.day} {moment:%B %Y}"
+
+
+@dataclass(frozen=True, slots=True)
 class Pagination:
     """Where a page of a long listing sits: its number, the count, and its neighbours' URLs."""
 

@@ -51,6 +51,36 @@ def test_an_unchanged_project_rebuilds_without_writing_a_file(tmp_path: Path) ->
     assert again.skipped > again.pages > 16
 
 
+def test_an_edit_renders_again_only_the_listing_pages_that_show_the_article(
+    tmp_path: Path,
+) -> None:
+    # Each page of a listing carries the topic and its count, not every article of it: a
+    # page holding the whole index was rendered again for an edit shown on another page.
+    project = tmp_path / "project"
+    (project / "content/2021").mkdir(parents=True)
+    (project / "brief.yaml").write_text(
+        "title: T\nbase_url: https://example.org/\npage_size: 2\nsearch: false\n"
+    )
+    (project / "topics.yaml").write_text("- name: Arms control\n  match: [arms control]\n")
+    for day in range(1, 7):
+        (project / f"content/2021/talks-{day}.txt").write_text(
+            f"Arms control talks, day {day}\n\nMOSCOW, June {day}. /TASS/. The arms control "
+            f"talks went on for a day numbered {day}, officials said.\n"
+        )
+    build(load_config(project))
+    listing = project / "site/topics/arms-control"
+    pages = [listing / "index.html", listing / "page/2/index.html", listing / "page/3/index.html"]
+    before = [page.stat().st_ino for page in pages]
+    newest = project / "content/2021/talks-6.txt"  # first on page 1: newest first
+    newest.write_text(newest.read_text() + "\nThe talks will resume in a week.\n")
+    build(load_config(project))
+    after = [page.stat().st_ino for page in pages]
+    assert after[0] != before[0]  # page 1 shows the article: written again
+    assert after[1:] == before[1:]  # pages 2 and 3 do not: kept as they were
+    [page] = (project / "site/articles").glob("*day-6/index.html")
+    assert "resume in a week" in page.read_text()
+
+
 def test_a_warm_unchanged_build_loads_the_articles_and_compiles_the_templates(
     tmp_path: Path,
 ) -> None:

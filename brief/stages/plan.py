@@ -7,21 +7,27 @@ what lets the build skip a page whose context did not change.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import date, timedelta
 from functools import lru_cache
 
 from brief.config import Config
 from brief.model import (
     Article,
+    DayHeading,
     DayIndex,
     Feed,
     Group,
+    MonthHeading,
+    NameHeading,
     Neighbours,
     Page,
     Pagination,
     Site,
+    SourceHeading,
     TimelineMonth,
+    TopicHeading,
     TopicIndex,
 )
 
@@ -50,7 +56,7 @@ def plan(site: Site, config: Config) -> tuple[Page, ...]:
         pages += paginate(
             day.url,
             "day.html",
-            {"day": day, "newer": newer, "older": older},
+            {"day": DayHeading(day.day, len(day.articles)), "newer": newer, "older": older},
             day.articles,
             config.page_size,
             groups=_groups(day.articles, site),
@@ -61,8 +67,8 @@ def plan(site: Site, config: Config) -> tuple[Page, ...]:
             index.url,
             "topic.html",
             {
-                "index": index,
-                "subtopics": _children(index, site.topics),
+                "index": _heading(index),
+                "subtopics": tuple(_heading(sub) for sub in _children(index, site.topics)),
                 "feed": f"{index.url}feed.xml",
             },
             index.articles,
@@ -73,7 +79,10 @@ def plan(site: Site, config: Config) -> tuple[Page, ...]:
         pages += paginate(
             source.url,
             "source.html",
-            {"source": source, "feed": f"{source.url}feed.xml"},
+            {
+                "source": SourceHeading(source.name, source.slug, len(source.articles)),
+                "feed": f"{source.url}feed.xml",
+            },
             source.articles,
             config.page_size,
         )
@@ -88,11 +97,25 @@ def plan(site: Site, config: Config) -> tuple[Page, ...]:
         )
     )
     for name in site.names:
-        pages += paginate(name.url, "name.html", {"name": name}, name.articles, config.page_size)
+        heading = NameHeading(
+            name.name, name.slug, name.kind, len(name.articles), len(name.quotes), ()
+        )
+        pages += paginate(
+            name.url,
+            "name.html",
+            {"name": heading},
+            name.articles,
+            config.page_size,
+            first_page={"name": replace(heading, quotes=name.quotes)},  # shown there only
+        )
     pages.append(Page("archive/", "archive.html", {"months": site.months}))
     for month in site.months:
         pages += paginate(
-            month.url, "month.html", {"month": month}, month.articles, config.page_size
+            month.url,
+            "month.html",
+            {"month": MonthHeading(month.year, month.month, len(month.articles))},
+            month.articles,
+            config.page_size,
         )
     pages.append(
         Page(
@@ -146,8 +169,10 @@ def paginate(
     articles: Sequence[Article],
     size: int,
     groups: tuple[Group, ...] | None = None,
+    first_page: Mapping[str, object] | None = None,
 ) -> list[Page]:
-    """A listing split into pages of ``size``: url, url/page/2/, …; each with its timeline."""
+    """A listing split into pages of ``size``: url, url/page/2/, …; each with its timeline.
+    ``first_page`` adds to (or replaces in) the first page's context."""
     count = max(1, -(-len(articles) // size))
     totals = Counter(_month_label(a) for a in articles)
 
@@ -178,6 +203,7 @@ def paginate(
                 template,
                 {
                     **context,
+                    **(first_page if first_page and number == 1 else {}),
                     "items": items,
                     "timeline": timeline,
                     "pagination": pagination,
@@ -271,6 +297,10 @@ def _regroup(groups: tuple[Group, ...], items: tuple[Article, ...]) -> tuple[Gro
         Group(g.name, g.url, tuple(a for a in g.articles if a.source_path in keep)) for g in groups
     )
     return tuple(g for g in trimmed if g.articles)
+
+
+def _heading(index: TopicIndex) -> TopicHeading:
+    return TopicHeading(index.topic, len(index.articles))
 
 
 def _children(index: TopicIndex, topics: tuple[TopicIndex, ...]) -> tuple[TopicIndex, ...]:
