@@ -177,6 +177,20 @@ class Article:
         return next((p.source for p in self.provenance if p.field == field), "")
 
 
+def month_url(year: int, month: int) -> str:
+    return f"archive/{year:04d}/{month:02d}/"
+
+
+def month_label(year: int, month: int) -> str:
+    return datetime(year, month, 1).strftime("%B %Y")
+
+
+def day_label(day: str) -> str:
+    """Tuesday, 8 June 2021: the day of an ISO date, as a briefing's heading shows it."""
+    moment = datetime.fromisoformat(day)
+    return f"{moment:%A}, {moment.day} {moment:%B %Y}"
+
+
 @dataclass(frozen=True, slots=True)
 class TopicIndex:
     """A topic with its articles, newest first."""
@@ -199,11 +213,11 @@ class MonthIndex:
 
     @property
     def url(self) -> str:
-        return f"archive/{self.year:04d}/{self.month:02d}/"
+        return month_url(self.year, self.month)
 
     @property
     def label(self) -> str:
-        return datetime(self.year, self.month, 1).strftime("%B %Y")
+        return month_label(self.year, self.month)
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,8 +233,7 @@ class DayIndex:
 
     @property
     def label(self) -> str:
-        moment = datetime.fromisoformat(self.day)
-        return f"{moment:%A}, {moment.day} {moment:%B %Y}"
+        return day_label(self.day)
 
 
 @dataclass(frozen=True, slots=True)
@@ -307,11 +320,11 @@ class MonthHeading:
 
     @property
     def url(self) -> str:
-        return f"archive/{self.year:04d}/{self.month:02d}/"
+        return month_url(self.year, self.month)
 
     @property
     def label(self) -> str:
-        return datetime(self.year, self.month, 1).strftime("%B %Y")
+        return month_label(self.year, self.month)
 
 
 @dataclass(frozen=True, slots=True)
@@ -327,8 +340,7 @@ class DayHeading:
 
     @property
     def label(self) -> str:
-        moment = datetime.fromisoformat(self.day)
-        return f"{moment:%A}, {moment.day} {moment:%B %Y}"
+        return day_label(self.day)
 
 
 @dataclass(frozen=True, slots=True)
