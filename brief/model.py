@@ -177,26 +177,11 @@ class Article:
         return next((p.source for p in self.provenance if p.field == field), "")
 
 
-def month_url(year: int, month: int) -> str:
-    return f"archive/{year:04d}/{month:02d}/"
-
-
-def month_label(year: int, month: int) -> str:
-    return datetime(year, month, 1).strftime("%B %Y")
-
-
-def day_label(day: str) -> str:
-    """Tuesday, 8 June 2021: the day of an ISO date, as a briefing's heading shows it."""
-    moment = datetime.fromisoformat(day)
-    return f"{moment:%A}, {moment.day} {moment:%B %Y}"
-
-
 @dataclass(frozen=True, slots=True)
-class TopicIndex:
-    """A topic with its articles, newest first."""
+class TopicListing:
+    """What names a topic's listing and gives its URL; the index and the heading add to it."""
 
     topic: Topic
-    articles: tuple[Article, ...]
 
     @property
     def url(self) -> str:
@@ -204,88 +189,87 @@ class TopicIndex:
 
 
 @dataclass(frozen=True, slots=True)
-class MonthIndex:
-    """The articles of one calendar month, newest first."""
+class TopicIndex(TopicListing):
+    """A topic with its articles, newest first."""
 
-    year: int
-    month: int
     articles: tuple[Article, ...]
-
-    @property
-    def url(self) -> str:
-        return month_url(self.year, self.month)
-
-    @property
-    def label(self) -> str:
-        return month_label(self.year, self.month)
 
 
 @dataclass(frozen=True, slots=True)
-class DayIndex:
-    """The articles of one day (the briefing of that day), newest first."""
-
-    day: str
-    articles: tuple[Article, ...]
-
-    @property
-    def url(self) -> str:
-        return f"briefings/{self.day}/"
-
-    @property
-    def label(self) -> str:
-        return day_label(self.day)
-
-
-@dataclass(frozen=True, slots=True)
-class SourceIndex:
-    """The articles of one agency or publisher, newest first."""
-
-    name: str
-    slug: str
-    articles: tuple[Article, ...]
-
-    @property
-    def url(self) -> str:
-        return f"sources/{self.slug}/"
-
-
-@dataclass(frozen=True, slots=True)
-class NameIndex:
-    """A person or organization the articles name: their articles and their quotes."""
-
-    name: str
-    slug: str
-    kind: str
-    articles: tuple[Article, ...]
-    quotes: tuple[tuple[Quote, Article], ...]
-
-    @property
-    def url(self) -> str:
-        section = "people" if self.kind == "person" else "organizations"
-        return f"{section}/{self.slug}/"
-
-
-@dataclass(frozen=True, slots=True)
-class TopicHeading:
+class TopicHeading(TopicListing):
     """A topic as each page of its listing shows it: the count, not the articles. A page's
     fingerprint covers its context, so a page holding the whole index was rendered again
     whenever any article of the topic changed, even one shown on another page."""
 
-    topic: Topic
     total: int
-
-    @property
-    def url(self) -> str:
-        return f"topics/{self.topic.slug}/"
 
 
 @dataclass(frozen=True, slots=True)
-class SourceHeading:
-    """A source as each page of its listing shows it (see TopicHeading)."""
+class MonthListing:
+    """What names a month's listing: its URL and its label."""
+
+    year: int
+    month: int
+
+    @property
+    def url(self) -> str:
+        return f"archive/{self.year:04d}/{self.month:02d}/"
+
+    @property
+    def label(self) -> str:
+        return datetime(self.year, self.month, 1).strftime("%B %Y")
+
+
+@dataclass(frozen=True, slots=True)
+class MonthIndex(MonthListing):
+    """The articles of one calendar month, newest first."""
+
+    articles: tuple[Article, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class MonthHeading(MonthListing):
+    """A month as each page of its listing shows it (see TopicHeading)."""
+
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class DayListing:
+    """What names a day's briefing: its URL and its label."""
+
+    day: str
+
+    @property
+    def url(self) -> str:
+        return f"briefings/{self.day}/"
+
+    @property
+    def label(self) -> str:
+        moment = datetime.fromisoformat(self.day)
+        return f"{moment:%A}, {moment.day} {moment:%B %Y}"
+
+
+@dataclass(frozen=True, slots=True)
+class DayIndex(DayListing):
+    """The articles of one day (the briefing of that day), newest first."""
+
+    articles: tuple[Article, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DayHeading(DayListing):
+    """A day as each page of its briefing shows it (see TopicHeading)."""
+
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class SourceListing:
+    """What names an agency's or publisher's listing and gives its URL."""
 
     name: str
     slug: str
-    total: int
 
     @property
     def url(self) -> str:
@@ -293,16 +277,26 @@ class SourceHeading:
 
 
 @dataclass(frozen=True, slots=True)
-class NameHeading:
-    """A person or organization as each page of its listing shows it (see TopicHeading):
-    ``quotes`` on the first page only, ``quote_total`` on every page."""
+class SourceIndex(SourceListing):
+    """The articles of one agency or publisher, newest first."""
+
+    articles: tuple[Article, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SourceHeading(SourceListing):
+    """A source as each page of its listing shows it (see TopicHeading)."""
+
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class NameListing:
+    """What names a person's or organization's listing and gives its URL."""
 
     name: str
     slug: str
     kind: str
-    total: int
-    quote_total: int
-    quotes: tuple[tuple[Quote, Article], ...]
 
     @property
     def url(self) -> str:
@@ -311,36 +305,21 @@ class NameHeading:
 
 
 @dataclass(frozen=True, slots=True)
-class MonthHeading:
-    """A month as each page of its listing shows it (see TopicHeading)."""
+class NameIndex(NameListing):
+    """A person or organization the articles name: their articles and their quotes."""
 
-    year: int
-    month: int
-    total: int
-
-    @property
-    def url(self) -> str:
-        return month_url(self.year, self.month)
-
-    @property
-    def label(self) -> str:
-        return month_label(self.year, self.month)
+    articles: tuple[Article, ...]
+    quotes: tuple[tuple[Quote, Article], ...]
 
 
 @dataclass(frozen=True, slots=True)
-class DayHeading:
-    """A day as each page of its briefing shows it (see TopicHeading)."""
+class NameHeading(NameListing):
+    """A person or organization as each page of its listing shows it (see TopicHeading):
+    ``quotes`` on the first page only, ``quote_total`` on every page."""
 
-    day: str
     total: int
-
-    @property
-    def url(self) -> str:
-        return f"briefings/{self.day}/"
-
-    @property
-    def label(self) -> str:
-        return day_label(self.day)
+    quote_total: int
+    quotes: tuple[tuple[Quote, Article], ...]
 
 
 @dataclass(frozen=True, slots=True)
