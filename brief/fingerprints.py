@@ -51,7 +51,7 @@ class Fingerprinter:
         return result
 
     def _feed(self, parts: list[bytes], value: Any) -> None:
-        kind = type(value)
+        kind: type = type(value)
         if kind is tuple or kind is list:
             parts.append(b"(%d" % len(value))
             known = self._digests
@@ -84,7 +84,7 @@ class Fingerprinter:
 
     def _feed_item(self, parts: list[bytes], value: Any) -> None:
         """Scalars go in as they are; anything bigger as its (remembered) digest."""
-        kind = type(value)
+        kind: type = type(value)
         if kind is str:  # the commonest first (Markup, a subclass, keeps its name)
             parts.append(f"s{len(value)}:{value}".encode())
         elif _is_scalar(kind):

@@ -22,15 +22,14 @@ def load_topics(root: Path) -> tuple[tuple[Topic, ...], bytes]:
         return (), b""
     data = path.read_bytes()
     # brief serve asks on every rebuild; parsing costs more than reading
-    if _last and _last[0] == data:
-        return _last[1], data
-    topics = _parse(data)
-    _last[:] = [data, topics]
-    return topics, data
+    if data not in _parsed:
+        _parsed.clear()  # one entry: a long session keeps no more
+        _parsed[data] = _parse(data)
+    return _parsed[data], data
 
 
-_last: list[Any] = []
-"""The bytes last parsed and their topics: one entry."""
+_parsed: dict[bytes, tuple[Topic, ...]] = {}
+"""The bytes last parsed and their topics."""
 
 
 def _parse(data: bytes) -> tuple[Topic, ...]:

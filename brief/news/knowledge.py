@@ -82,15 +82,14 @@ def load_knowledge(root: Path) -> Knowledge:
     )
     # Parsing the data takes longer than a one-article rebuild's reading; brief serve asks
     # for it on every rebuild, and the files rarely change.
-    if _last and _last[0] == files:
-        return _last[1]
-    knowledge = _parse(files)
-    _last[:] = [files, knowledge]
-    return knowledge
+    if files not in _parsed:
+        _parsed.clear()  # one entry: a long session keeps no more
+        _parsed[files] = _parse(files)
+    return _parsed[files]
 
 
-_last: list[Any] = []
-"""The files last parsed and their Knowledge: one entry, so a long session keeps no more."""
+_parsed: dict[tuple[tuple[str, str, bytes], ...], Knowledge] = {}
+"""The files last parsed (shown name, name, bytes) and their Knowledge."""
 
 
 def _parse(files: tuple[tuple[str, str, bytes], ...]) -> Knowledge:
