@@ -132,8 +132,25 @@ class OtherSource:
     reason: str
 
 
+class Story:
+    """What an article and its card both answer, from the fields both have."""
+
+    __slots__ = ()
+    slug: str
+    dateline: Dateline | None
+    source_name: str
+
+    @property
+    def url(self) -> str:
+        return f"articles/{self.slug}/"
+
+    @property
+    def agency(self) -> str:
+        return self.dateline.agency if self.dateline else self.source_name
+
+
 @dataclass(frozen=True, slots=True)
-class Article:
+class Article(Story):
     """One clean article. ``topics`` is empty until the tag stage fills it, and
     ``also_reported_by`` until the merge stage does; no other field changes after normalize."""
 
@@ -164,17 +181,48 @@ class Article:
     topics: tuple[TopicTag, ...] = ()
     also_reported_by: tuple[OtherSource, ...] = ()
 
-    @property
-    def url(self) -> str:
-        return f"articles/{self.slug}/"
-
-    @property
-    def agency(self) -> str:
-        return self.dateline.agency if self.dateline else self.source_name
-
     def origin(self, field: str) -> str:
         """Where ``field`` came from, or "" when it was given as is."""
         return next((p.source for p in self.provenance if p.field == field), "")
+
+
+@dataclass(frozen=True, slots=True)
+class Card(Story):
+    """An article as a listing shows it (topic, day, month, source and name pages, related
+    articles, the home page): everything but what its body alone decides (paragraphs, HTML,
+    mentions, reading time, provenance). A page's fingerprint covers its context, so a page
+    listing whole articles was rendered again for an edit anywhere in any of them; a card
+    changes only when its title, date, dateline, summary, quotes or topics do."""
+
+    slug: str
+    title: str
+    kicker: str
+    published: datetime
+    dateline: Dateline | None
+    source_name: str
+    source_url: str
+    author: str
+    summary: str
+    quotes: tuple[Quote, ...]
+    topics: tuple[TopicTag, ...]
+    source_path: str
+
+    @classmethod
+    def of(cls, article: Article) -> Card:
+        return cls(
+            article.slug,
+            article.title,
+            article.kicker,
+            article.published,
+            article.dateline,
+            article.source_name,
+            article.source_url,
+            article.author,
+            article.summary,
+            article.quotes,
+            article.topics,
+            article.source_path,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,7 +240,7 @@ class TopicListing:
 class TopicIndex(TopicListing):
     """A topic with its articles, newest first."""
 
-    articles: tuple[Article, ...]
+    articles: tuple[Card, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,7 +272,7 @@ class MonthListing:
 class MonthIndex(MonthListing):
     """The articles of one calendar month, newest first."""
 
-    articles: tuple[Article, ...]
+    articles: tuple[Card, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,7 +302,7 @@ class DayListing:
 class DayIndex(DayListing):
     """The articles of one day (the briefing of that day), newest first."""
 
-    articles: tuple[Article, ...]
+    articles: tuple[Card, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -280,7 +328,7 @@ class SourceListing:
 class SourceIndex(SourceListing):
     """The articles of one agency or publisher, newest first."""
 
-    articles: tuple[Article, ...]
+    articles: tuple[Card, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -308,8 +356,8 @@ class NameListing:
 class NameIndex(NameListing):
     """A person or organization the articles name: their articles and their quotes."""
 
-    articles: tuple[Article, ...]
-    quotes: tuple[tuple[Quote, Article], ...]
+    articles: tuple[Card, ...]
+    quotes: tuple[tuple[Quote, Card], ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -319,7 +367,7 @@ class NameHeading(NameListing):
 
     total: int
     quote_total: int
-    quotes: tuple[tuple[Quote, Article], ...]
+    quotes: tuple[tuple[Quote, Card], ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -338,7 +386,7 @@ class TimelineMonth:
 
     label: str
     total: int
-    articles: tuple[Article, ...]
+    articles: tuple[Card, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -347,7 +395,7 @@ class Group:
 
     name: str
     url: str
-    articles: tuple[Article, ...]
+    articles: tuple[Card, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -355,8 +403,8 @@ class Neighbours:
     """The articles before and after one in a topic's timeline."""
 
     topic: Topic
-    newer: Article | None
-    older: Article | None
+    newer: Card | None
+    older: Card | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -387,12 +435,13 @@ class Site:
 
     info: SiteInfo
     articles: tuple[Article, ...]
+    cards: tuple[Card, ...]  # the same articles as the listings show them, in the same order
     topics: tuple[TopicIndex, ...]
     months: tuple[MonthIndex, ...]
     days: tuple[DayIndex, ...] = ()
     sources: tuple[SourceIndex, ...] = ()
     names: tuple[NameIndex, ...] = ()
-    related: Mapping[str, tuple[Article, ...]] = dataclasses.field(default_factory=dict)
+    related: Mapping[str, tuple[Card, ...]] = dataclasses.field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -72,13 +72,33 @@ def test_an_edit_renders_again_only_the_listing_pages_that_show_the_article(
     pages = [listing / "index.html", listing / "page/2/index.html", listing / "page/3/index.html"]
     before = [page.stat().st_ino for page in pages]
     newest = project / "content/2021/talks-6.txt"  # first on page 1: newest first
-    newest.write_text(newest.read_text() + "\nThe talks will resume in a week.\n")
+    newest.write_text(newest.read_text().replace("day 6", "day six", 1))  # its title
     build(load_config(project))
     after = [page.stat().st_ino for page in pages]
     assert after[0] != before[0]  # page 1 shows the article: written again
     assert after[1:] == before[1:]  # pages 2 and 3 do not: kept as they were
-    [page] = (project / "site/articles").glob("*day-6/index.html")
-    assert "resume in a week" in page.read_text()
+    assert "day six" in pages[0].read_text()
+
+
+def test_an_edit_to_an_article_body_renders_again_only_its_page_and_the_feeds(
+    tmp_path: Path,
+) -> None:
+    # Listings hold cards (title, date, summary, quotes, topics), not whole articles: a
+    # paragraph added at the end changes none of them, so no listing page is written again.
+    project = _project(tmp_path / "project", random.Random(7))
+    build(load_config(project))
+    site = project / "site"
+    inodes = {p.relative_to(site).as_posix(): p.stat().st_ino for p in site.rglob("*.*")}
+    del inodes[".brief-output"]  # the marker: its build stamp changes with every build
+    edited = sorted((project / "content").rglob("*.txt"))[3]
+    edited.write_text(edited.read_text().rstrip() + "\n\nThe zebra talks went on.\n")
+    report = build(load_config(project))
+    rewritten = {path for path, inode in inodes.items() if (site / path).stat().st_ino != inode}
+    [page] = [p for p in rewritten if p.startswith("articles/")]
+    assert "zebra talks" in (site / page).read_text()
+    assert rewritten - {page} == {p for p in rewritten if p.endswith(("feed.xml", "feed.json"))}
+    assert report.files == len(rewritten)  # every listing page kept as it was
+    assert any(p.startswith("topics/") and p.endswith("index.html") for p in inodes)
 
 
 def test_a_warm_unchanged_build_loads_the_articles_and_compiles_the_templates(

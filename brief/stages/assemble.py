@@ -11,6 +11,7 @@ from operator import neg
 from brief.config import Config
 from brief.model import (
     Article,
+    Card,
     DayIndex,
     MonthIndex,
     NameIndex,
@@ -30,8 +31,9 @@ _WINDOW = 25  # neighbours in time looked at on each shared list, to keep this l
 def assemble(articles: Iterable[Article], topics: tuple[Topic, ...], config: Config) -> Site:
     """Sort once (newest first, then by slug, so ties never depend on file order) and index."""
     ordered = tuple(sorted(articles, key=lambda a: (-a.published.timestamp(), a.slug)))
-    by_topic = index_topics(ordered, topics)
-    names = index_names(ordered)
+    cards = tuple(Card.of(a) for a in ordered)  # what the listings hold, in the same order
+    by_topic = index_topics(ordered, cards, topics)
+    names = index_names(ordered, cards)
     info = SiteInfo(
         title=config.title,
         description=config.description,
@@ -42,19 +44,22 @@ def assemble(articles: Iterable[Article], topics: tuple[Topic, ...], config: Con
     return Site(
         info,
         ordered,
+        cards,
         by_topic,
         tuple(
             MonthIndex(year, month, tuple(group))
-            for (year, month), group in groupby(ordered, key=_month)
+            for (year, month), group in groupby(cards, key=_month)
         ),
-        tuple(DayIndex(day, tuple(group)) for day, group in groupby(ordered, key=_day)),
-        index_sources(ordered),
+        tuple(DayIndex(day, tuple(group)) for day, group in groupby(cards, key=_day)),
+        index_sources(cards),
         names,
-        relate(ordered, by_topic, names),
+        relate(cards, by_topic, names),
     )
 
 
-def index_topics(ordered: tuple[Article, ...], topics: tuple[Topic, ...]) -> tuple[TopicIndex, ...]:
+def index_topics(
+    ordered: tuple[Article, ...], cards: tuple[Card, ...], topics: tuple[Topic, ...]
+) -> tuple[TopicIndex, ...]:
     """Each topic's articles, newest first; a parent topic holds its subtopics' articles too."""
     members: dict[str, set[str]] = {topic.slug: set() for topic in topics}
     parents = {topic.slug: topic.parent for topic in topics}
@@ -65,14 +70,14 @@ def index_topics(ordered: tuple[Article, ...], topics: tuple[Topic, ...]) -> tup
                 members.setdefault(slug, set()).add(article.source_path)
                 slug = parents.get(slug, "")
     return tuple(
-        TopicIndex(topic, tuple(a for a in ordered if a.source_path in members[topic.slug]))
+        TopicIndex(topic, tuple(c for c in cards if c.source_path in members[topic.slug]))
         for topic in topics
     )
 
 
-def index_sources(ordered: tuple[Article, ...]) -> tuple[SourceIndex, ...]:
+def index_sources(ordered: tuple[Card, ...]) -> tuple[SourceIndex, ...]:
     """Each agency or publisher named by a dateline or front matter, by name."""
-    groups: dict[str, list[Article]] = defaultdict(list)
+    groups: dict[str, list[Card]] = defaultdict(list)
     for article in ordered:
         name = article.agency or article.source_name
         if name and slugify(name):
@@ -83,19 +88,19 @@ def index_sources(ordered: tuple[Article, ...]) -> tuple[SourceIndex, ...]:
     )
 
 
-def index_names(ordered: tuple[Article, ...]) -> tuple[NameIndex, ...]:
+def index_names(ordered: tuple[Article, ...], cards: tuple[Card, ...]) -> tuple[NameIndex, ...]:
     """Each person and organization mentioned, with their articles and their quotes."""
-    articles: dict[str, list[Article]] = defaultdict(list)
+    articles: dict[str, list[Card]] = defaultdict(list)
     kinds: dict[str, str] = {}
-    quotes: dict[str, list[tuple[Quote, Article]]] = defaultdict(list)
-    for article in ordered:
+    quotes: dict[str, list[tuple[Quote, Card]]] = defaultdict(list)
+    for article, card in zip(ordered, cards, strict=True):
         for mention in article.mentions:
             if mention.kind in ("person", "organization", "treaty") and slugify(mention.name):
-                articles[mention.name].append(article)
+                articles[mention.name].append(card)
                 kinds.setdefault(mention.name, mention.kind)
         for quote in article.quotes:
             if quote.speaker:
-                quotes[quote.speaker].append((quote, article))
+                quotes[quote.speaker].append((quote, card))
     return tuple(
         NameIndex(name, slugify(name), kinds[name], tuple(articles[name]), tuple(quotes[name]))
         for name in sorted(articles, key=lambda n: (n.casefold(), n))
@@ -103,8 +108,8 @@ def index_names(ordered: tuple[Article, ...]) -> tuple[NameIndex, ...]:
 
 
 def relate(
-    ordered: tuple[Article, ...], topics: tuple[TopicIndex, ...], names: tuple[NameIndex, ...]
-) -> dict[str, tuple[Article, ...]]:
+    ordered: tuple[Card, ...], topics: tuple[TopicIndex, ...], names: tuple[NameIndex, ...]
+) -> dict[str, tuple[Card, ...]]:
     """For each article, those sharing most topics and people; the most recent first on ties."""
     lists = [t.articles for t in topics] + [n.articles for n in names if n.kind == "person"]
     # Articles as their place in ``ordered``: counting integers in C (Counter.update) is
@@ -115,7 +120,7 @@ def relate(
     for number, members in enumerate(numbered):
         for position, member in enumerate(members):
             memberships[member].append((number, position))
-    related: dict[str, tuple[Article, ...]] = {}
+    related: dict[str, tuple[Card, ...]] = {}
     for me, article in enumerate(ordered):
         scores: Counter[int] = Counter()
         for number, position in memberships[me]:
@@ -127,10 +132,10 @@ def relate(
     return related
 
 
-def _day(article: Article) -> str:
+def _day(article: Card) -> str:
     # The day the article carries in its own offset, as shown on its page.
     return article.published.date().isoformat()
 
 
-def _month(article: Article) -> tuple[int, int]:
+def _month(article: Card) -> tuple[int, int]:
     return (article.published.year, article.published.month)

@@ -15,6 +15,7 @@ from functools import lru_cache
 from brief.config import Config
 from brief.model import (
     Article,
+    Card,
     DayHeading,
     DayIndex,
     Feed,
@@ -139,9 +140,9 @@ def home(site: Site, config: Config) -> Page:
     """The latest briefing (the newest day's or week's articles by topic) and what came before."""
     latest = site.days[0] if site.days else DayIndex("", ())
     if config.briefing == "week" and site.days:
-        newest = site.articles[0].published.date()
+        newest = site.cards[0].published.date()
         since = (newest - timedelta(days=6)).isoformat()
-        briefing = tuple(a for a in site.articles if a.published.date().isoformat() >= since)
+        briefing = tuple(a for a in site.cards if a.published.date().isoformat() >= since)
     else:
         briefing = latest.articles
     shown = {a.source_path for a in briefing}
@@ -153,7 +154,7 @@ def home(site: Site, config: Config) -> Page:
             "groups": _groups(briefing, site),
             "latest": latest,
             "period": config.briefing,
-            "earlier": tuple(a for a in site.articles if a.source_path not in shown)[
+            "earlier": tuple(a for a in site.cards if a.source_path not in shown)[
                 : config.home_articles
             ],
             "days": site.days[1:8],
@@ -166,7 +167,7 @@ def paginate(
     url: str,
     template: str,
     context: dict[str, object],
-    articles: Sequence[Article],
+    articles: Sequence[Card],
     size: int,
     groups: tuple[Group, ...] | None = None,
     first_page: Mapping[str, object] | None = None,
@@ -217,6 +218,11 @@ def paginate(
 def feeds(site: Site, config: Config) -> list[Page]:
     """Atom for the site, each topic and each source; JSON Feed 1.1 for the site."""
     size = config.feed_entries
+    full = {a.source_path: a for a in site.articles}  # a feed carries whole articles
+
+    def entries(cards: tuple[Card, ...]) -> tuple[Article, ...]:
+        return tuple(full[card.source_path] for card in cards[:size])
+
     site_feed = Feed(site.info.title, "", "feed.xml", "feed", site.articles[:size])
     pages = [
         Page("feed.xml", "atom.xml", {"feed": site_feed}),
@@ -232,7 +238,7 @@ def feeds(site: Site, config: Config) -> list[Page]:
             index.url,
             f"{index.url}feed.xml",
             f"topics/{index.topic.slug}",
-            index.articles[:size],
+            entries(index.articles),
         )
         pages.append(Page(feed.url, "atom.xml", {"feed": feed}))
     for source in site.sources:
@@ -241,7 +247,7 @@ def feeds(site: Site, config: Config) -> list[Page]:
             source.url,
             f"{source.url}feed.xml",
             f"sources/{source.slug}",
-            source.articles[:size],
+            entries(source.articles),
         )
         pages.append(Page(feed.url, "atom.xml", {"feed": feed}))
     return pages
@@ -258,15 +264,15 @@ def sitemap(pages: Sequence[Page]) -> Page:
     return Page("sitemap.xml", "sitemap.xml", {"entries": tuple(entries)})
 
 
-def _articles_of(page: Page) -> list[Article]:
+def _articles_of(page: Page) -> list[Article | Card]:
     article = page.context.get("article")
     if isinstance(article, Article):
         return [article]
     items = page.context.get("items") or page.context.get("briefing") or ()
-    return [a for a in items if isinstance(a, Article)]  # type: ignore[attr-defined]
+    return [a for a in items if isinstance(a, Card)]  # type: ignore[attr-defined]
 
 
-def _month_label(article: Article) -> str:
+def _month_label(article: Card) -> str:
     return _label(article.published.year, article.published.month)
 
 
@@ -276,11 +282,11 @@ def _label(year: int, month: int) -> str:
     return date(year, month, 1).strftime(_MONTH)
 
 
-def _groups(articles: Sequence[Article], site: Site) -> tuple[Group, ...]:
+def _groups(articles: Sequence[Card], site: Site) -> tuple[Group, ...]:
     """A briefing's articles under their first topic, in taxonomy order; the rest last."""
     order = {index.topic.slug: n for n, index in enumerate(site.topics)}
     urls = {index.topic.slug: index.url for index in site.topics}
-    buckets: dict[str, list[Article]] = {}
+    buckets: dict[str, list[Card]] = {}
     names: dict[str, str] = {}
     for article in articles:
         tags = sorted(article.topics, key=lambda t: order.get(t.topic.slug, len(order)))
@@ -291,7 +297,7 @@ def _groups(articles: Sequence[Article], site: Site) -> tuple[Group, ...]:
     return tuple(Group(names[s], urls.get(s, ""), tuple(buckets[s])) for s in ranked)
 
 
-def _regroup(groups: tuple[Group, ...], items: tuple[Article, ...]) -> tuple[Group, ...]:
+def _regroup(groups: tuple[Group, ...], items: tuple[Card, ...]) -> tuple[Group, ...]:
     keep = {a.source_path for a in items}
     trimmed = (
         Group(g.name, g.url, tuple(a for a in g.articles if a.source_path in keep)) for g in groups
