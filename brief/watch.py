@@ -182,6 +182,17 @@ class Watcher:
                     )
                 ) from None
 
+    def idle(self, seconds: float, stop: threading.Event) -> bool:
+        """Wait up to ``seconds`` for a change; True when none came (and not stopped)."""
+        ends = time.monotonic() + seconds
+        with self._lock:
+            while not self._pending and not self._closed and not stop.is_set():
+                left = ends - time.monotonic()
+                if left <= 0:
+                    return True
+                self._lock.wait(min(left, 0.25))
+        return False
+
     def changes(
         self, stop: threading.Event, quiet: float = QUIET, longest: float = LONGEST
     ) -> frozenset[str] | None:

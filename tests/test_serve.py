@@ -183,6 +183,22 @@ def test_an_atomic_save_counts_through_the_moves_destination(
     assert _drain(watcher) == [frozenset({ARTICLE_FILE})]
 
 
+def test_idle_says_whether_the_project_stayed_quiet_and_keeps_the_change(
+    project: Path, watcher: Watcher
+) -> None:
+    # brief serve collects a rebuild's garbage only when idle() is true: not while a change
+    # waits to be built, and the change is still handed out afterwards.
+    stop = threading.Event()
+    started = time.monotonic()
+    assert watcher.idle(0.3, stop)
+    assert time.monotonic() - started >= 0.3
+    edit(project / ARTICLE_FILE, "Changed while idle was waited for\n")
+    assert not watcher.idle(5.0, stop)
+    assert _drain(watcher) == [frozenset({ARTICLE_FILE})]
+    stop.set()
+    assert not watcher.idle(5.0, stop)
+
+
 def test_polling_sees_an_atomic_save_too(project: Path) -> None:
     watching = Watcher(poll=True)  # for WSL drives, Docker mounts and network drives
     try:
