@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from functools import cache
+from operator import attrgetter
 from typing import Any
 
 from brief.model import Article, Card, Page, Topic
@@ -44,8 +45,13 @@ class Fingerprinter:
         known = self._digests.get(id(value))
         if known is None:
             own: list[bytes] = []
-            if type(value) is Card:
+            kind = type(value)
+            if kind is Card:
                 own.append(_card(value))
+            elif kind is Article:
+                own.append(_article(value))
+            elif kind is tuple or kind is list:
+                self._feed_items(own, value)
             else:
                 self._feed_inline(own, value)
             known = b"#" + hashlib.sha256(b"".join(own)).digest()
@@ -55,40 +61,51 @@ class Fingerprinter:
 
     def _feed(self, parts: list[bytes], value: Any) -> None:
         kind: type = type(value)
-        if kind is str:  # the commonest first (Markup, a subclass, keeps its name)
+        # The commonest first; a str subclass (Markup) keeps its name, in _scalar.
+        if kind is str:
             parts.append(f"s{len(value)}:{value}".encode())
-        elif kind in _SHARED or ((kind is tuple or kind is list) and len(value) > _SHORT):
+        elif kind in _SHARED:
             self._shared(value, parts)
+        elif kind is tuple or kind is list:
+            if len(value) > _SHORT:
+                self._shared(value, parts)
+            else:
+                self._feed_items(parts, value)
         else:
             self._feed_inline(parts, value)
 
+    def _feed_items(self, parts: list[bytes], value: tuple[Any, ...] | list[Any]) -> None:
+        parts.append(b"(%d" % len(value))
+        for item in value:
+            self._feed(parts, item)
+        parts.append(b")")
+
     def _feed_inline(self, parts: list[bytes], value: Any) -> None:
+        """A value that is neither a str, a shared value nor a sequence."""
         kind: type = type(value)
-        if kind is tuple or kind is list:
-            parts.append(b"(%d" % len(value))
-            for item in value:
+        if (fields := _fields_of(kind)) is not None:
+            name, values = fields
+            parts.append(name)
+            for item in values(value):
                 self._feed(parts, item)
-            parts.append(b")")
-        elif kind is Article:
-            # Its file and content digest fix every field the per-file stages made (the
-            # settings that shape them are in the site fingerprint); merge adds the rest.
-            also = ";".join(f"{o.name}|{o.url}|{o.path}|{o.reason}" for o in value.also_reported_by)
-            parts.append(f"A{value.source_path}\0{value.digest}\0{also}\0".encode())
-        elif _is_scalar(kind):
-            parts.append(_scalar(value))
-        elif isinstance(value, Mapping):
+            parts.append(b">")
+        elif kind is dict or isinstance(value, Mapping):
             parts.append(b"{%d" % len(value))
             for key in sorted(value):
                 parts.append(_scalar(key))
                 self._feed(parts, value[key])
             parts.append(b"}")
-        elif (names := _field_names(kind)) is not None:
-            parts.append(f"<{kind.__name__}".encode())
-            for name in names:
-                self._feed(parts, getattr(value, name))
-            parts.append(b">")
+        elif _is_scalar(kind):
+            parts.append(_scalar(value))
         else:
             raise TypeError(f"a page context holds a {kind.__name__}, which has no fingerprint")
+
+
+def _article(article: Article) -> bytes:
+    """Its file and content digest fix every field the per-file stages made (the settings
+    that shape them are in the site fingerprint); merge adds the rest."""
+    also = ";".join(f"{o.name}|{o.url}|{o.path}|{o.reason}" for o in article.also_reported_by)
+    return f"A{article.source_path}\0{article.digest}\0{also}\0".encode()
 
 
 _SHARED = frozenset({Card, Article, Topic})  # in many pages' contexts: digested once
@@ -148,8 +165,16 @@ def _is_scalar(kind: type) -> bool:
 
 
 @cache
-def _field_names(kind: type) -> tuple[str, ...] | None:
-    """A dataclass's fields; None for any other type."""
+def _fields_of(kind: type) -> tuple[bytes, Callable[[Any], tuple[Any, ...]]] | None:
+    """For a dataclass: its opening mark and a function giving its field values (one C
+    call, not a getattr each); None for any other type."""
     if not dataclasses.is_dataclass(kind):
         return None
-    return tuple(field.name for field in dataclasses.fields(kind))
+    names = [field.name for field in dataclasses.fields(kind)]
+    values: Callable[[Any], tuple[Any, ...]]
+    if len(names) == 1:
+        one = attrgetter(names[0])
+        values = lambda value: (one(value),)  # noqa: E731
+    else:
+        values = attrgetter(*names) if names else (lambda value: ())
+    return f"<{kind.__name__}".encode(), values

@@ -100,11 +100,9 @@ def _group(
         if 1 < len(paths) <= 50:
             shared.update(combinations(sorted(paths), 2))
     # Copies of one story share most of their smallest hashes; only those pairs are compared.
-    for (first, second), count in sorted(shared.items()):
-        if (
-            count >= _SKETCH // 2
-            and _jaccard(_shingles(by_path[first]), _shingles(by_path[second])) >= NEAR
-        ):
+    candidates = sorted(pair for pair, count in shared.items() if count >= _SKETCH // 2)
+    for first, second in candidates:
+        if _jaccard(_shingles(by_path[first]), _shingles(by_path[second])) >= NEAR:
             parent[root(second)] = root(first)
     groups: dict[str, list[Article]] = defaultdict(list)
     for article in articles:

@@ -7,10 +7,10 @@ what lets the build skip a page whose context did not change.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date, timedelta
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from brief.config import Config
 from brief.model import (
@@ -37,7 +37,8 @@ _MONTH = "%B %Y"
 
 def plan(site: Site, config: Config) -> tuple[Page, ...]:
     """Every page of the site, in a stable order: HTML pages, then feeds and the sitemap."""
-    pages = [home(site, config)]
+    group = _grouping(site)
+    pages = [home(site, config, group)]
     neighbours = _neighbours(site.topics)
     pages += [
         Page(
@@ -60,7 +61,7 @@ def plan(site: Site, config: Config) -> tuple[Page, ...]:
             {"day": DayHeading(day.day, len(day.articles)), "newer": newer, "older": older},
             day.articles,
             config.page_size,
-            groups=_groups(day.articles, site),
+            groups=group(day.articles),
         )
     pages.append(Page("topics/", "topics.html", {"topics": site.topics}))
     for index in site.topics:
@@ -136,7 +137,7 @@ def plan(site: Site, config: Config) -> tuple[Page, ...]:
     return tuple(pages)
 
 
-def home(site: Site, config: Config) -> Page:
+def home(site: Site, config: Config, group: Callable[[Sequence[Card]], tuple[Group, ...]]) -> Page:
     """The latest briefing (the newest day's or week's articles by topic) and what came before."""
     latest = site.days[0] if site.days else DayIndex("", ())
     if config.briefing == "week" and site.days:
@@ -151,7 +152,7 @@ def home(site: Site, config: Config) -> Page:
         "index.html",
         {
             "briefing": briefing,
-            "groups": _groups(briefing, site),
+            "groups": group(briefing),
             "latest": latest,
             "period": config.briefing,
             "earlier": tuple(a for a in site.cards if a.source_path not in shown)[
@@ -175,21 +176,21 @@ def paginate(
     """A listing split into pages of ``size``: url, url/page/2/, …; each with its timeline.
     ``first_page`` adds to (or replaces in) the first page's context."""
     count = max(1, -(-len(articles) // size))
-    totals = Counter(_month_label(a) for a in articles)
+    labels = [_month_label(a) for a in articles]  # once per article: planning ran it per page
+    totals = Counter(labels)
 
     def address(number: int) -> str:
         return url if number == 1 else f"{url}page/{number}/"
 
     pages = []
     for number in range(1, count + 1):
-        items = tuple(articles[(number - 1) * size : number * size])
+        first = (number - 1) * size
+        items = tuple(articles[first : first + size])
+        months: dict[str, list[Card]] = {}
+        for label, article in zip(labels[first : first + size], items, strict=True):
+            months.setdefault(label, []).append(article)
         timeline = tuple(
-            TimelineMonth(
-                label,
-                totals[label],
-                tuple(a for a in items if _month_label(a) == label),
-            )
-            for label in dict.fromkeys(_month_label(a) for a in items)
+            TimelineMonth(label, totals[label], tuple(members)) for label, members in months.items()
         )
         pagination = Pagination(
             number,
@@ -282,16 +283,27 @@ def _label(year: int, month: int) -> str:
     return date(year, month, 1).strftime(_MONTH)
 
 
-def _groups(articles: Sequence[Card], site: Site) -> tuple[Group, ...]:
-    """A briefing's articles under their first topic, in taxonomy order; the rest last."""
+def _grouping(site: Site) -> Callable[[Sequence[Card]], tuple[Group, ...]]:
+    """_groups for this site, with the taxonomy's order and URLs looked up once."""
     order = {index.topic.slug: n for n, index in enumerate(site.topics)}
     urls = {index.topic.slug: index.url for index in site.topics}
+    return partial(_groups, order=order, urls=urls)
+
+
+def _groups(
+    articles: Sequence[Card], order: Mapping[str, int], urls: Mapping[str, str]
+) -> tuple[Group, ...]:
+    """A briefing's articles under their first topic, in taxonomy order; the rest last."""
     buckets: dict[str, list[Card]] = {}
     names: dict[str, str] = {}
     for article in articles:
-        tags = sorted(article.topics, key=lambda t: order.get(t.topic.slug, len(order)))
-        slug = tags[0].topic.slug if tags else ""
-        names[slug] = tags[0].topic.name if tags else "Other news"
+        first = (
+            min(article.topics, key=lambda t: order.get(t.topic.slug, len(order)))
+            if article.topics
+            else None
+        )
+        slug = first.topic.slug if first else ""
+        names[slug] = first.topic.name if first else "Other news"
         buckets.setdefault(slug, []).append(article)
     ranked = sorted(buckets, key=lambda s: (s == "", order.get(s, len(order)), s))
     return tuple(Group(names[s], urls.get(s, ""), tuple(buckets[s])) for s in ranked)
