@@ -23,7 +23,7 @@ from brief.news.knowledge import Knowledge
 from brief.parallel import map_chunks, workers_for
 from brief.search import index_site
 from brief.stages.assemble import assemble
-from brief.stages.merge import merge
+from brief.stages.merge import Sketch, merge, sketch
 from brief.stages.normalize import normalize
 from brief.stages.parse import parse
 from brief.stages.plan import plan
@@ -59,7 +59,7 @@ def build(
             prepare(config, inputs)
         return _report(config, before.articles, before.pages, 0, before.warnings, started, before)
     articles, problems, sketches = read_cached(
-        inputs, config, use_cache, partial(read_articles, workers=workers, progress=progress)
+        inputs, config, use_cache, partial(read_sketched, workers=workers, progress=progress)
     )
     articles, merged = merge(articles, sketches)
     problems += inputs.found + merged + check_slugs(articles)
@@ -104,34 +104,65 @@ def read_articles(
     progress: Progress | None = None,
 ) -> tuple[tuple[Article, ...], tuple[Diagnostic, ...]]:
     """parse -> normalize -> tag for each file; one file's errors never stop the others."""
+    articles, problems, _ = _read(sources, config, knowledge, topics, workers, progress, False)
+    return articles, problems
+
+
+def read_sketched(
+    sources: Sequence[SourceFile],
+    config: Config,
+    knowledge: Knowledge,
+    topics: tuple[Topic, ...],
+    workers: int | None = None,
+    progress: Progress | None = None,
+) -> tuple[tuple[Article, ...], tuple[Diagnostic, ...], dict[str, Sketch]]:
+    """As read_articles, with each article's merge sketch (by source path), made by the same
+    worker: made afterwards in the parent, the sketches of 10,000 articles took 7 s alone."""
+    return _read(sources, config, knowledge, topics, workers, progress, True)
+
+
+def _read(
+    sources: Sequence[SourceFile],
+    config: Config,
+    knowledge: Knowledge,
+    topics: tuple[Topic, ...],
+    workers: int | None,
+    progress: Progress | None,
+    sketched: bool,
+) -> tuple[tuple[Article, ...], tuple[Diagnostic, ...], dict[str, Sketch]]:
     processes = workers_for(len(sources), workers)
     # Forked workers cannot call back into this process: then progress is reported per run.
     each = progress if processes == 1 else None
 
-    def work(chunk: Sequence[SourceFile]) -> list[Article | tuple[Diagnostic, ...]]:
-        results: list[Article | tuple[Diagnostic, ...]] = []
+    def work(chunk: Sequence[SourceFile]) -> list[tuple[Article, Sketch] | tuple[Diagnostic, ...]]:
+        results: list[tuple[Article, Sketch] | tuple[Diagnostic, ...]] = []
         for number, source in enumerate(chunk):
             if each is not None:
                 each("reading articles", number, len(chunk))
             try:
-                results.append(tag(normalize(parse(source), config, knowledge), topics))
+                article = tag(normalize(parse(source), config, knowledge), topics)
             except BriefError as exc:
                 results.append(exc.diagnostics)
+                continue
+            results.append((article, sketch(article) if sketched else ()))
         return results
 
     articles: list[Article] = []
+    sketches: dict[str, Sketch] = {}
     problems: list[Diagnostic] = []
     if progress is not None:
         progress("reading articles", 0, len(sources))
     for result in map_chunks(work, sources, processes):
-        if isinstance(result, Article):
-            articles.append(result)
-            problems.extend(result.warnings)
+        if result and isinstance(result[0], Article):
+            article, found = result
+            sketches[article.source_path] = found
+            articles.append(article)
+            problems.extend(article.warnings)
         else:
             problems.extend(result)
     if progress is not None:
         progress("reading articles", len(sources), len(sources))
-    return tuple(articles), tuple(problems)
+    return tuple(articles), tuple(problems), sketches
 
 
 def check_slugs(articles: Sequence[Article]) -> tuple[Diagnostic, ...]:

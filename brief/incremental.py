@@ -23,7 +23,7 @@ from brief.model import Article, OutputFile, Page, Site, SourceFile, Topic
 from brief.news.knowledge import Knowledge, load_knowledge
 from brief.parallel import workers_for
 from brief.stages.discover import discover
-from brief.stages.merge import sketch
+from brief.stages.merge import Sketch
 from brief.stages.render import copy_static, render_each
 from brief.stages.write import Spare, read_stamp
 from brief.taxonomy import load_topics
@@ -31,8 +31,9 @@ from brief.templating import make_environment, template_folders
 
 Reader = Callable[
     [Sequence[SourceFile], Config, Knowledge, tuple[Topic, ...]],
-    tuple[tuple[Article, ...], tuple[Diagnostic, ...]],
+    tuple[tuple[Article, ...], tuple[Diagnostic, ...], dict[str, Sketch]],
 ]
+"""Reads files afresh: their articles, problems and merge sketches (build.read_sketched)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,9 +145,9 @@ def read_cached(
     cached = cache.load_articles(config.root) if use_cache else {}
     keys = {s.path: cache.article_key(s.path, s.digest, inputs.content_fp) for s in inputs.sources}
     misses = [s for s in inputs.sources if keys[s.path] not in cached]
-    read, problems = reader(misses, config, inputs.knowledge, inputs.topics)
+    read, problems, sketches = reader(misses, config, inputs.knowledge, inputs.topics)
     entries = {keys[s.path]: cached[keys[s.path]] for s in inputs.sources if keys[s.path] in cached}
-    entries |= {keys[a.source_path]: (a, sketch(a)) for a in read}
+    entries |= {keys[a.source_path]: (a, sketches[a.source_path]) for a in read}
     fresh = {a.source_path for a in read}
     problems += tuple(
         warning

@@ -17,11 +17,12 @@ import pytest
 
 from bench.corpus import Dispatch, generate
 from brief import cache, incremental
-from brief.build import build
+from brief.build import build, read_sketched
 from brief.cli import main
 from brief.config import load_config
 from brief.errors import BriefError
 from brief.model import BuildReport
+from brief.stages.merge import sketch
 from brief.stages.write import finish_removals, read_stamp
 from brief.verify import FOLDER, verify
 
@@ -173,6 +174,20 @@ def _cut(path: Path) -> None:
 def _swap_for_link(folder: Path) -> None:
     shutil.rmtree(folder)
     folder.symlink_to(folder.parent.parent / "articles", target_is_directory=True)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_sketches_made_by_the_readers_equal_those_merge_would_make(
+    tmp_path: Path, workers: int
+) -> None:
+    project = _project(tmp_path / "project", random.Random(11))
+    config = load_config(project)
+    inputs = incremental.gather(config, drafts=False)
+    articles, _, sketches = read_sketched(
+        inputs.sources, config, inputs.knowledge, inputs.topics, workers=workers
+    )
+    assert len(articles) == len(inputs.sources) == len(sketches) == 16
+    assert sketches == {a.source_path: sketch(a) for a in articles}
 
 
 def test_one_worker_and_two_workers_build_the_same_site(tmp_path: Path) -> None:

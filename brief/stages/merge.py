@@ -23,7 +23,11 @@ _SKETCH = 24  # smallest shingle hashes kept per article to find candidate pairs
 _WORD = re.compile(r"\w+")
 
 
-def sketch(article: Article) -> tuple[int, ...]:
+Sketch = tuple[int, ...]
+"""An article's smallest shingle hashes (see sketch)."""
+
+
+def sketch(article: Article) -> Sketch:
     """The smallest shingle hashes of an article: enough to find its copies, cheap to keep."""
     return tuple(sorted(_shingles(article))[:_SKETCH])
 
