@@ -7,7 +7,9 @@ drift of the machine touches all three alike:
 
     cold build        output and caches deleted first
     no-change         the same build again
-    one-article edit  one dispatch gets a new paragraph
+    one-article edit  one dispatch gets a new paragraph (it names a topic once more)
+    edit again        the same paragraph says something else (its body changes, nothing
+                      a listing shows: brief's steady state, with its spare site in place)
     one-template edit the article template changes
 
 Each build is a subprocess, timed on the wall clock; its peak memory is the larger of its
@@ -36,11 +38,12 @@ from bench import corpus
 from bench.measure import BuildFailed, Measure, tree_size
 from bench.tools import HERE, REPO, Brief, Hugo, Pelican, Tool, snapshot
 
-SCENARIOS = ("cold", "no-change", "article-edit", "template-edit")
+SCENARIOS = ("cold", "no-change", "article-edit", "edit-again", "template-edit")
 LABELS = {
     "cold": "cold build",
     "no-change": "no-change rebuild",
     "article-edit": "one-article edit",
+    "edit-again": "edit again",
     "template-edit": "one-template edit",
 }
 TOOLS = ("brief", "hugo", "pelican")
@@ -91,6 +94,8 @@ def run_size(
                     tool.clean()
                 elif scenario == "article-edit":
                     tool.edit_article(number)
+                elif scenario == "edit-again":
+                    tool.edit_article(number + 1000)
                 elif scenario == "template-edit":
                     tool.edit_template(number)
                 measured = tool.build()

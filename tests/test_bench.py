@@ -74,6 +74,7 @@ def test_the_quick_benchmark_runs_end_to_end_and_writes_its_results(
         "cold",
         "no-change",
         "article-edit",
+        "edit-again",
         "template-edit",
     }
     assert figures["output"]["brief"]["files"] > 200
