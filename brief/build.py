@@ -20,7 +20,7 @@ from brief.incremental import (
 )
 from brief.model import Article, BuildReport, OutputFile, SourceFile, Topic
 from brief.news.knowledge import Knowledge
-from brief.parallel import map_chunks, workers_for
+from brief.parallel import map_chunks, paused_collector, workers_for
 from brief.search import index_site
 from brief.stages.assemble import assemble
 from brief.stages.merge import Sketch, merge, sketch
@@ -48,6 +48,19 @@ def build(
     ``progress(stage, done, total)`` hears of articles read and pages written. ``warm``
     (for a process that builds again, brief serve): when nothing changed, still load the
     cached articles and compile the templates, so that the next build does not."""
+    with paused_collector():
+        return _pipeline(config, drafts, strict, use_cache, workers, progress, warm)
+
+
+def _pipeline(
+    config: Config,
+    drafts: bool,
+    strict: bool,
+    use_cache: bool,
+    workers: int | None,
+    progress: Progress | None,
+    warm: bool,
+) -> BuildReport:
     started = perf_counter()
     output = check_output(config)
     clear_leftovers(output)  # a killed build's staging goes, a site left aside comes back

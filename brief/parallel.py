@@ -7,10 +7,12 @@ number of workers: chunks are contiguous and results are joined in item order.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 Item = TypeVar("Item")
@@ -19,6 +21,24 @@ Result = TypeVar("Result")
 MIN_ITEMS = 300  # below this, starting processes costs more than it saves
 _STEP = 64  # items per chunk handed on by stream_chunks in one process
 _JOB: tuple[Callable[[Sequence[Any]], list[Any]], Sequence[Any]] | None = None
+
+
+@contextmanager
+def paused_collector() -> Iterator[None]:
+    """No cyclic garbage collection in this process while the block runs (a build). A build
+    makes millions of objects that live to its end (the articles, the site, the pages), and
+    the collector walked all of them again and again as they were made: 40% of a one-article
+    rebuild of 10,000 articles in a fresh process. What a build leaves in cycles is small and
+    is collected later; brief serve collects after each rebuild, when idle. A collector that
+    is already off (brief serve pauses it itself) stays off."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def workers_for(count: int, requested: int | None) -> int:
@@ -57,11 +77,19 @@ def stream_chunks(
     size = min(-(-len(items) // (workers * 4)), _STEP)
     bounds = [(start, min(start + size, len(items))) for start in range(0, len(items), size)]
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        with multiprocessing.get_context("fork").Pool(workers, _start_worker) as pool:
             for part in pool.imap(_run, bounds):
                 yield from part
     finally:
         _JOB = None
+
+
+def _start_worker() -> None:
+    """A worker collects its own garbage (rendering with Jinja makes cycles, page after
+    page), but leaves what it inherited out of every collection: walking it would be slow,
+    and would copy each page of the parent's memory that it touched."""
+    gc.freeze()
+    gc.enable()
 
 
 def _run(bounds: tuple[int, int]) -> list[Any]:

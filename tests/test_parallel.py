@@ -1,0 +1,54 @@
+"""Work split across forked processes: order, chunk size, and the garbage collector."""
+
+from __future__ import annotations
+
+import gc
+import os
+from collections.abc import Sequence
+
+from brief.parallel import map_chunks, paused_collector, stream_chunks
+
+
+def test_results_come_back_in_item_order_from_two_workers() -> None:
+    items = list(range(1000))
+    assert map_chunks(lambda chunk: [i * 2 for i in chunk], items, 2) == [i * 2 for i in items]
+
+
+def test_no_worker_is_handed_more_than_64_items_at_once() -> None:
+    # A worker holds a chunk's results until the chunk is done: big chunks were 33 MB each.
+    sizes = list(stream_chunks(lambda chunk: [len(chunk)] * len(chunk), list(range(5000)), 2))
+    assert len(sizes) == 5000
+    assert max(sizes) == 64
+
+
+def test_work_runs_in_other_processes_when_two_workers_are_asked_for() -> None:
+    pids = set(map_chunks(lambda chunk: [os.getpid()] * len(chunk), list(range(400)), 2))
+    assert os.getpid() not in pids  # (one worker may take every chunk: they are quick)
+    assert 1 <= len(pids) <= 2
+
+
+def test_the_collector_is_paused_for_a_build_and_then_back_on() -> None:
+    assert gc.isenabled()
+    with paused_collector():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+
+
+def test_a_paused_collector_stays_paused_after_a_nested_pause() -> None:
+    gc.disable()  # as brief serve does around a rebuild
+    try:
+        with paused_collector():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_workers_collect_their_own_garbage_but_not_what_they_inherited() -> None:
+    def state(chunk: Sequence[int]) -> list[tuple[bool, int]]:
+        return [(gc.isenabled(), gc.get_freeze_count())] * len(chunk)
+
+    with paused_collector():  # the parent forks them with its collector off
+        seen = set(map_chunks(state, list(range(400)), 2))
+    assert all(enabled for enabled, _ in seen)
+    assert all(frozen > 0 for _, frozen in seen)
