@@ -158,17 +158,35 @@ class _TooLarge(Exception):
 def _read(path: str | Path) -> bytes:
     """The file's bytes; _TooLarge before reading a file no dispatch could fill."""
     limit = MAX_BYTES[FORMATS[os.path.splitext(path)[1].lower()]]
-    with open(path, "rb") as file:
-        size = os.fstat(file.fileno()).st_size
+    # A bare descriptor, not a file object: a no-change rebuild reads every content file,
+    # and io's buffered reader made 10,000 of them take 0.35 s instead of 0.14 s.
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        size = os.fstat(descriptor).st_size
         # read(n) sets aside n bytes first: asking for the file's size, not the limit, saves
         # a 5 MB allocation per file. A file that grew while read, or reports no size (a
         # pipe, a device), is read on up to the limit.
-        data = file.read(min(size, limit) + 1) if size else b""
+        data = _read_up_to(descriptor, min(size, limit) + 1) if size else b""
         if not size or len(data) > size:
-            data += file.read(limit + 1 - len(data))
+            data += _read_up_to(descriptor, limit + 1 - len(data))
+    finally:
+        os.close(descriptor)
     if len(data) > limit:
         raise _TooLarge(os.stat(path).st_size, limit)
     return data
+
+
+def _read_up_to(descriptor: int, wanted: int) -> bytes:
+    """Up to ``wanted`` bytes, fewer only at the end of the file (a read may return less)."""
+    data = os.read(descriptor, wanted)
+    if not data or len(data) == wanted:
+        return data
+    parts = [data]
+    got = len(data)
+    while got < wanted and (more := os.read(descriptor, wanted - got)):
+        parts.append(more)
+        got += len(more)
+    return b"".join(parts)
 
 
 def _walk(folder: Path) -> list[tuple[str, str, bool]]:

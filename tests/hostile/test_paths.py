@@ -155,14 +155,15 @@ def test_an_unreadable_file_is_an_error_naming_it(
     path = built.put("content/2021/locked.txt", "Locked\n\nMOSCOW, June 9. /TASS/. Text.\n")
     path.chmod(0)
     if os.geteuid() == 0:  # root reads anything: make the read fail as it would for a user
+        real_open = os.open
 
         def locked_open(path: str, *args: Any, **kwargs: Any) -> Any:
             if os.path.basename(path) == "locked.txt":
                 raise PermissionError(13, "Permission denied", str(path))
-            return open(path, *args, **kwargs)
+            return real_open(path, *args, **kwargs)
 
-        # discover's own name for open, so only its reading of content files is refused
-        monkeypatch.setattr(discover_module, "open", locked_open, raising=False)
+        # discover reads through os.open; only the locked file is refused
+        monkeypatch.setattr(discover_module.os, "open", locked_open)
     built.fails(
         "content/2021/locked.txt: read: cannot read: Permission denied "
         "(check the file's permissions)"

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 from brief.config import Config
-from brief.stages.discover import discover
+from brief.stages.discover import _read_up_to, discover
 
 
 def make(root: Path, names: list[str]) -> Config:
@@ -66,3 +67,25 @@ def test_a_missing_content_folder_is_an_error(tmp_path: Path) -> None:
     files, problems = discover(Config(root=tmp_path))
     assert files == ()
     assert problems[0].format().startswith("content: content: the content folder does not exist")
+
+
+def test_a_read_that_returns_less_is_continued_until_the_end_of_the_file() -> None:
+    # A pipe hands out what has been written so far: the rest must still be read.
+    reading, writing = os.pipe()
+    os.write(writing, b"abc")
+    later = threading.Timer(0.2, lambda: (os.write(writing, b"def"), os.close(writing)))
+    later.start()
+    try:
+        assert _read_up_to(reading, 6) == b"abcdef"
+        later.join()
+        assert _read_up_to(reading, 6) == b""  # the end of the file: nothing more
+    finally:
+        os.close(reading)
+
+
+def test_a_file_is_read_whole_with_its_last_byte(tmp_path: Path) -> None:
+    config = make(tmp_path, ["a.txt"])
+    text = "Title\n\n" + "A paragraph of wire copy.\n" * 4000  # 100 KB: several reads
+    (tmp_path / "content/a.txt").write_text(text)
+    [source], _ = discover(config)
+    assert source.data == text.encode()
