@@ -41,6 +41,23 @@ def paused_collector() -> Iterator[None]:
         gc.enable()
 
 
+@contextmanager
+def _collecting_new_garbage() -> Iterator[None]:
+    """Work done in this process while a build has the collector paused collects its own
+    garbage, as a worker does (see _start_worker): rendering 10,000 pages with Jinja in one
+    process (one CPU, --workers 1, no fork on Windows) left about 150 MB in cycles."""
+    if gc.isenabled():
+        yield
+        return
+    gc.freeze()
+    gc.enable()
+    try:
+        yield
+    finally:
+        gc.disable()
+        gc.unfreeze()
+
+
 def workers_for(count: int, requested: int | None) -> int:
     """How many processes to use for ``count`` items: 1 unless it is big enough to pay."""
     if requested is not None:
@@ -57,7 +74,8 @@ def map_chunks(
 ) -> list[Result]:
     """``work`` over contiguous chunks of ``items``, results concatenated in order."""
     if workers <= 1 or len(items) < 2:
-        return work(items)
+        with _collecting_new_garbage():
+            return work(items)
     return list(stream_chunks(work, items, workers))
 
 
@@ -67,8 +85,9 @@ def stream_chunks(
     """As map_chunks, but each chunk's results are handed on as soon as they are in (in
     order), so that a caller writing them out never holds all of them at once."""
     if workers <= 1 or len(items) < 2:
-        for start in range(0, len(items), _STEP):
-            yield from work(items[start : start + _STEP])
+        with _collecting_new_garbage():
+            for start in range(0, len(items), _STEP):
+                yield from work(items[start : start + _STEP])
         return
     global _JOB
     _JOB = (work, items)

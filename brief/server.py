@@ -44,6 +44,7 @@ from brief.watch import Watcher
 IDLE = 0.3
 """Seconds without a change after a rebuild before its garbage is collected: by then the
 reloading pages have their HTML."""
+_MOST_UNCOLLECTED = 10  # rebuilds in a row without a quiet moment, then collected anyway
 
 ENDPOINT = "__brief__"
 """The dev server's own URLs live under <base path>__brief__/ (events, livereload.js, status)."""
@@ -271,6 +272,7 @@ class _BuildLoop:
     ) -> None:
         self.root, self.overrides, self.drafts = root, overrides, drafts
         self.build_with, self.state, self.watcher, self.stop = build_with, state, watcher, stop
+        self._uncollected = 0  # rebuilds since the last collection
 
     def run(self, on_build: Callable[[Rebuild], None], on_ready: Callable[[str], None]) -> None:
         try:
@@ -304,9 +306,12 @@ class _BuildLoop:
         after it, it held the interpreter while the reloading page asked for its HTML. It
         stays off until the site has been quiet for a moment; rebuilds in a row share one
         collection."""
-        if self.watcher.idle(IDLE, self.stop):
+        self._uncollected += 1
+        # Changes less than IDLE apart (an autosave) must not put collection off for ever.
+        if self.watcher.idle(IDLE, self.stop) or self._uncollected >= _MOST_UNCOLLECTED:
             gc.enable()
             gc.collect()
+            self._uncollected = 0
 
     def _once(
         self, number: int, changed: frozenset[str], since_good: set[str] | None

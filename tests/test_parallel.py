@@ -52,3 +52,28 @@ def test_workers_collect_their_own_garbage_but_not_what_they_inherited() -> None
         seen = set(map_chunks(state, list(range(400)), 2))
     assert all(enabled for enabled, _ in seen)
     assert all(frozen > 0 for _, frozen in seen)
+
+
+def test_work_in_this_process_collects_its_own_garbage_while_a_build_has_paused_it() -> None:
+    # One worker (one CPU, --workers 1, Windows): rendering runs here, and Jinja's cycles
+    # must still be collected, with what the build holds frozen out of the way.
+    def state(chunk: Sequence[int]) -> list[tuple[bool, int]]:
+        return [(gc.isenabled(), gc.get_freeze_count())] * len(chunk)
+
+    with paused_collector():
+        seen = set(map_chunks(state, list(range(400)), 1))
+        assert not gc.isenabled()
+        assert gc.get_freeze_count() == 0  # unfrozen again afterwards
+    assert gc.isenabled()
+    [(enabled, frozen)] = seen
+    assert enabled and frozen > 0
+
+
+def test_streamed_work_in_this_process_collects_its_own_garbage_too() -> None:
+    def state(chunk: Sequence[int]) -> list[bool]:
+        return [gc.isenabled()] * len(chunk)
+
+    with paused_collector():
+        seen = set(stream_chunks(state, list(range(400)), 1))
+        assert not gc.isenabled()
+    assert seen == {True}

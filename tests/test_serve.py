@@ -7,6 +7,7 @@ HTTP to it (tests/browser/serving.py); the browser tests are in tests/browser/.
 from __future__ import annotations
 
 import filecmp
+import gc
 import os
 import shutil
 import signal
@@ -22,7 +23,16 @@ import pytest
 from brief.build import build
 from brief.config import load_config
 from brief.errors import ConfigError, error
-from brief.server import Snapshot, bind, inject, is_loopback, safe_path
+from brief.server import (
+    SiteState,
+    Snapshot,
+    _BuildLoop,
+    bind,
+    build_site,
+    inject,
+    is_loopback,
+    safe_path,
+)
 from brief.watch import Scope, Watcher, is_noise
 from tests.browser.serving import (
     ARTICLE,
@@ -197,6 +207,24 @@ def test_idle_says_whether_the_project_stayed_quiet_and_keeps_the_change(
     assert _drain(watcher) == [frozenset({ARTICLE_FILE})]
     stop.set()
     assert not watcher.idle(5.0, stop)
+
+
+def test_serve_collects_after_ten_rebuilds_in_a_row_even_if_never_idle(
+    project: Path, watcher: Watcher, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An autosave every 0.2 s never leaves the project quiet for IDLE seconds.
+    state = SiteState(Snapshot(project / "site", "/"))
+    loop = _BuildLoop(project, {}, False, build_site, state, watcher, threading.Event())
+    monkeypatch.setattr(watcher, "idle", lambda seconds, stop: False)
+    gc.disable()
+    try:
+        for _ in range(9):
+            loop._collect_when_idle()
+            assert not gc.isenabled()
+        loop._collect_when_idle()
+        assert gc.isenabled()
+    finally:
+        gc.enable()
 
 
 def test_polling_sees_an_atomic_save_too(project: Path) -> None:

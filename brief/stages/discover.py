@@ -160,7 +160,7 @@ def _read(path: str | Path) -> bytes:
     limit = MAX_BYTES[FORMATS[os.path.splitext(path)[1].lower()]]
     # A bare descriptor, not a file object: a no-change rebuild reads every content file,
     # and io's buffered reader made 10,000 of them take 0.35 s instead of 0.14 s.
-    descriptor = os.open(path, os.O_RDONLY)
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))  # Windows: no CRLF
     try:
         size = os.fstat(descriptor).st_size
         # read(n) sets aside n bytes first: asking for the file's size, not the limit, saves
