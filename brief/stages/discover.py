@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import re
+import stat
 from pathlib import Path
 
 from brief.config import Config
@@ -87,7 +89,9 @@ def discover(config: Config) -> tuple[tuple[SourceFile, ...], tuple[Diagnostic, 
                     None,
                     "read",
                     f"cannot read: {exc.strerror or exc}",
-                    "check the file's permissions",
+                    "move it out of the content folder"
+                    if isinstance(exc, _NotAFile)
+                    else "check the file's permissions",
                 )
             )
             continue
@@ -140,6 +144,10 @@ def _resolved(path: Path) -> Path | None:
         return None
 
 
+class _NotAFile(OSError):
+    """A named pipe, a device or a socket where a content file was expected."""
+
+
 class _TooLarge(Exception):
     def __init__(self, size: int, limit: int) -> None:
         self.size, self.limit = size, limit
@@ -160,9 +168,15 @@ def _read(path: str | Path) -> bytes:
     limit = MAX_BYTES[FORMATS[os.path.splitext(path)[1].lower()]]
     # A bare descriptor, not a file object: a no-change rebuild reads every content file,
     # and io's buffered reader made 10,000 of them take 0.35 s instead of 0.14 s.
-    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))  # Windows: no CRLF
+    # O_NONBLOCK: a named pipe saved in content/ would otherwise wait for a writer for ever
+    # (it changes nothing for a file); O_BINARY: Windows would otherwise turn CRLF into LF.
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    descriptor = os.open(path, flags)
     try:
-        size = os.fstat(descriptor).st_size
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode):
+            raise _NotAFile(errno.EINVAL, "not a regular file (a pipe, a device or a socket)")
+        size = status.st_size
         # read(n) sets aside n bytes first: asking for the file's size, not the limit, saves
         # a 5 MB allocation per file. A file that grew while read, or reports no size (a
         # pipe, a device), is read on up to the limit.

@@ -89,3 +89,15 @@ def test_a_file_is_read_whole_with_its_last_byte(tmp_path: Path) -> None:
     (tmp_path / "content/a.txt").write_text(text)
     [source], _ = discover(config)
     assert source.data == text.encode()
+
+
+def test_a_named_pipe_in_the_content_folder_is_an_error_not_a_wait(tmp_path: Path) -> None:
+    # Opening a pipe for reading waits for a writer: brief build would hang for ever.
+    config = make(tmp_path, ["a.txt"])
+    os.mkfifo(tmp_path / "content/pipe.txt")
+    sources, problems = discover(config)
+    assert [s.path for s in sources] == ["content/a.txt"]
+    assert [p.format() for p in problems] == [
+        "content/pipe.txt: read: cannot read: not a regular file (a pipe, a device or a "
+        "socket) (move it out of the content folder)"
+    ]
