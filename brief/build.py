@@ -117,7 +117,9 @@ def read_articles(
     progress: Progress | None = None,
 ) -> tuple[tuple[Article, ...], tuple[Diagnostic, ...]]:
     """parse -> normalize -> tag for each file; one file's errors never stop the others."""
-    articles, problems, _ = _read(sources, config, knowledge, topics, workers, progress, False)
+    articles, problems, _ = read_sketched(
+        sources, config, knowledge, topics, workers, progress, sketched=False
+    )
     return articles, problems
 
 
@@ -128,21 +130,12 @@ def read_sketched(
     topics: tuple[Topic, ...],
     workers: int | None = None,
     progress: Progress | None = None,
+    *,
+    sketched: bool = True,
 ) -> tuple[tuple[Article, ...], tuple[Diagnostic, ...], dict[str, Sketch]]:
     """As read_articles, with each article's merge sketch (by source path), made by the same
-    worker: made afterwards in the parent, the sketches of 10,000 articles took 7 s alone."""
-    return _read(sources, config, knowledge, topics, workers, progress, True)
-
-
-def _read(
-    sources: Sequence[SourceFile],
-    config: Config,
-    knowledge: Knowledge,
-    topics: tuple[Topic, ...],
-    workers: int | None,
-    progress: Progress | None,
-    sketched: bool,
-) -> tuple[tuple[Article, ...], tuple[Diagnostic, ...], dict[str, Sketch]]:
+    worker: made afterwards in the parent, the sketches of 10,000 articles took 7 s alone.
+    ``sketched=False`` leaves them out (read_articles), and the dict empty."""
     processes = workers_for(len(sources), workers)
     # Forked workers cannot call back into this process: then progress is reported per run.
     each = progress if processes == 1 else None
@@ -168,7 +161,8 @@ def _read(
     for result in map_chunks(work, sources, processes):
         if result and isinstance(result[0], Article):
             article, found = result
-            sketches[article.source_path] = found
+            if sketched:
+                sketches[article.source_path] = found
             articles.append(article)
             problems.extend(article.warnings)
         else:

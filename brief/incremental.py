@@ -139,7 +139,7 @@ def _is_page_template(name: str) -> bool:
 
 def read_cached(
     inputs: Inputs, config: Config, use_cache: bool, reader: Reader
-) -> tuple[tuple[Article, ...], tuple[Diagnostic, ...], dict[str, tuple[int, ...]]]:
+) -> tuple[tuple[Article, ...], tuple[Diagnostic, ...], dict[str, Sketch]]:
     """Articles from the cache where a file and all that reads it are unchanged, the others
     read afresh by ``reader``; with their warnings and merge sketches. Saves the cache."""
     cached = cache.load_articles(config.root) if use_cache else {}
