@@ -15,6 +15,7 @@ import jinja2
 from markupsafe import Markup
 
 from brief.config import Config
+from brief.fragments import FragmentCache
 from brief.model import Article, Feed, SiteInfo
 
 _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -47,6 +48,7 @@ def make_environment(config: Config) -> jinja2.Environment:
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        extensions=[FragmentCache],
     )
     base_path, base_url = config.base_path, config.base_url
 

@@ -11,6 +11,7 @@ import jinja2
 
 from brief.config import Config
 from brief.errors import ContentError, Diagnostic, error
+from brief.fragments import forget_fragments
 from brief.model import OutputFile, Page, Site
 from brief.parallel import stream_chunks
 from brief.templating import theme_path
@@ -40,6 +41,7 @@ def render_each(
     def work(chunk: Sequence[Page]) -> list[OutputFile | _Problem]:
         return [_render_page(page, env, site, config) for page in chunk]
 
+    forget_fragments(env)  # before the workers fork, so that none inherits a stale one
     problems: dict[tuple[str, int | None, str], Diagnostic] = {}
     for result in stream_chunks(work, pages, workers):
         if isinstance(result, OutputFile):
