@@ -49,6 +49,7 @@ def find_quotes(paragraphs: list[str], cast: Cast, verbs: tuple[str, ...]) -> tu
     open_from = 0
     opened_by: Person | None = None
     named_before = _NamedBefore(cast)
+    cast_names = _Names(cast)
     for index, text in enumerate(paragraphs):
         events = _speech_clauses(index, text, verbs)
         # Events are in text order: the ones between two places are found by bisection,
@@ -62,14 +63,14 @@ def find_quotes(paragraphs: list[str], cast: Cast, verbs: tuple[str, ...]) -> tu
                 bisect_left(event_starts, cursor) : bisect_left(event_starts, span.start)
             ]
             for _, who in between:
-                _remember(speakers, _resolve(who, cast, speakers))
+                _remember(speakers, _resolve(who, cast_names, speakers))
             words = text[span.start : span.end].strip()
             if not span.closed:
                 if not open_quote:
                     open_from = index
                     speakers.named = named_before(index, span.start)
                     # "Lavrov said: “…" running on: the speaker is named where it opens.
-                    opened_by = _attribute(text, span, cast, speakers, verbs)
+                    opened_by = _attribute(text, span, cast_names, speakers, verbs)
                 open_quote.append(words)
                 cursor = len(text)
                 break
@@ -81,7 +82,7 @@ def find_quotes(paragraphs: list[str], cast: Cast, verbs: tuple[str, ...]) -> tu
                 first = index
             speakers.named = named_before(index, span.start)
             speaker = (
-                _attribute(text, span, cast, speakers, verbs)
+                _attribute(text, span, cast_names, speakers, verbs)
                 or (opened_by if first != index else None)
                 or (previous_speaker if span.start > 0 and first == index else None)
             )
@@ -91,7 +92,7 @@ def find_quotes(paragraphs: list[str], cast: Cast, verbs: tuple[str, ...]) -> tu
                 quotes.append(Quote(_tidy(words), speaker.name if speaker else "", first))
             cursor = span.end + 1
         for _, who in events[bisect_left(event_starts, cursor) :]:
-            _remember(speakers, _resolve(who, cast, speakers))
+            _remember(speakers, _resolve(who, cast_names, speakers))
     return tuple(quotes)
 
 
@@ -170,7 +171,7 @@ def _tidy(words: str) -> str:
 
 
 def _attribute(
-    text: str, span: _Span, cast: Cast, speakers: _Speakers, verbs: tuple[str, ...]
+    text: str, span: _Span, names: _Names, speakers: _Speakers, verbs: tuple[str, ...]
 ) -> Person | None:
     """The speaker named right after the quote, or right before it ("X said: “…”")."""
     # Both patterns match a bounded stretch (80 words' worth of characters at most): looking
@@ -180,12 +181,12 @@ def _attribute(
     if match:
         who = match.group("who") or match.group("who2") or ""
         if match.group("who2"):
-            return _resolve_prefix(who, cast, speakers)
-        return _resolve(who, cast, speakers)
+            return _resolve_prefix(who, names, speakers)
+        return _resolve(who, names, speakers)
     end = max(0, span.start - 1)
     match = _before_pattern(verbs).search(text, max(0, end - 400), end)
     if match:
-        return _resolve(match.group("who"), cast, speakers)
+        return _resolve(match.group("who"), names, speakers)
     return None
 
 
@@ -201,31 +202,33 @@ def _speech_clauses(index: int, text: str, verbs: tuple[str, ...]) -> list[tuple
     return clauses
 
 
-def _resolve(who: str, cast: Cast, speakers: _Speakers) -> Person | None:
+def _resolve(who: str, names: _Names, speakers: _Speakers) -> Person | None:
     """The person a subject ending just before a speech verb refers to, shortest words first."""
     words = who.split()[-_MAX_WHO_WORDS:]
+    if not words or not names.may_end(words[-1]):
+        return None
     return _first_decided(
-        [" ".join(words[-size:]) for size in range(1, len(words) + 1)], cast, speakers
+        [" ".join(words[-size:]) for size in range(1, len(words) + 1)], names, speakers
     )
 
 
-def _resolve_prefix(who: str, cast: Cast, speakers: _Speakers) -> Person | None:
+def _resolve_prefix(who: str, names: _Names, speakers: _Speakers) -> Person | None:
     """The person named after an inverted verb ("said Stoltenberg"), longest words first."""
     words = who.split()[:_MAX_WHO_WORDS]
     return _first_decided(
-        [" ".join(words[:size]) for size in range(len(words), 0, -1)], cast, speakers
+        [" ".join(words[:size]) for size in range(len(words), 0, -1)], names, speakers
     )
 
 
-def _first_decided(candidates: list[str], cast: Cast, speakers: _Speakers) -> Person | None:
+def _first_decided(candidates: list[str], names: _Names, speakers: _Speakers) -> Person | None:
     for candidate in candidates:
-        decided, person = _lookup(candidate, cast, speakers)
+        decided, person = _lookup(candidate, names, speakers)
         if decided:
             return person
     return None
 
 
-def _lookup(candidate: str, cast: Cast, speakers: _Speakers) -> tuple[bool, Person | None]:
+def _lookup(candidate: str, names: _Names, speakers: _Speakers) -> tuple[bool, Person | None]:
     """(decided, person): a pronoun or name decides; (False, None) means try other words."""
     lowered = candidate.lower()
     if lowered in _PRONOUNS:
@@ -239,37 +242,79 @@ def _lookup(candidate: str, cast: Cast, speakers: _Speakers) -> tuple[bool, Pers
         if last is not None:
             fitting = {n: p for n, p in fitting.items() if p.gender}
         return True, next(iter(fitting.values())) if len(fitting) == 1 else None
-    for person in cast.people.values():
-        names = (person.name, *person.spellings)
-        if candidate == person.name.split()[-1] or any(
-            candidate == s or candidate.endswith(" " + s) for s in names
-        ):
-            return True, person
+    person = names.named(candidate)
+    if person is not None:
+        return True, person
     if " " not in candidate and candidate[:1].isupper():
         # One word of one person's name: "Mao said" is Mao Ning (family name first).
-        owners = [p for p in cast.people.values() if candidate in p.name.split()]
+        owners = names.owners.get(candidate, ())
         if len(owners) == 1:
             return True, owners[0]
     if lowered.startswith("the ") and len(lowered) > 4:
-        matching = _by_role(lowered[4:], cast)
+        matching = names.by_role(lowered[4:])
         if matching:
             # Two people sharing the role is no answer: nobody rather than a guess.
             return True, matching[0] if len(matching) == 1 else None
     return False, None
 
 
-def _by_role(role: str, cast: Cast) -> list[Person]:
-    """Everyone whose roles match 'NATO chief': the same words, or fewer with the same head."""
-    words = set(role.split())
-    head = role.split()[-1]
-    return [
-        p
-        for p in cast.people.values()
-        if any(
-            r.lower() == role or (r.lower().split()[-1] == head and words <= set(r.lower().split()))
-            for r in p.roles
-        )
-    ]
+class _Names:
+    """The cast's people by each way a subject can name them. A subject is looked up for
+    every quote and speech verb, up to six times each: scanning every person's spellings
+    each time was a fifth of the time spent reading a dispatch."""
+
+    def __init__(self, cast: Cast) -> None:
+        self.people = list(cast.people.values())
+        self.surnames: dict[str, int] = {}  # the last word of a name: the whole subject
+        self.endings: dict[str, int] = {}  # a name or spelling: the subject or its last words
+        self.owners: dict[str, list[Person]] = {}  # each word of a name: whose it is
+        self.roles: dict[str, list[Person]] = {}
+        self.last_words = set(_PRONOUNS)  # lower case: a subject ending otherwise is no one
+        for order, person in enumerate(self.people):
+            words = person.name.split()
+            if words:
+                self.surnames.setdefault(words[-1], order)
+            for spelling in (person.name, *person.spellings):
+                self.endings.setdefault(spelling, order)
+                self.last_words.update(spelling.lower().split()[-1:])
+            for word in dict.fromkeys(words):
+                self.owners.setdefault(word, []).append(person)
+                self.last_words.add(word.lower())
+            for role in person.roles:
+                self.last_words.update(role.lower().split()[-1:])
+
+    def may_end(self, word: str) -> bool:
+        """Whether a subject ending in ``word`` can name anyone: most reported speech is
+        "officials said", and its five shorter subjects need no look-up then."""
+        return word.lower() in self.last_words
+
+    def named(self, candidate: str) -> Person | None:
+        """The first person in the cast whose surname is the subject, or whose name or a
+        spelling of it is the subject or ends it after a space."""
+        found = [self.surnames.get(candidate), self.endings.get(candidate)]
+        space = candidate.find(" ")
+        while space >= 0:
+            found.append(self.endings.get(candidate[space + 1 :]))
+            space = candidate.find(" ", space + 1)
+        orders = [order for order in found if order is not None]
+        return self.people[min(orders)] if orders else None
+
+    def by_role(self, role: str) -> list[Person]:
+        """Everyone whose roles match 'NATO chief': the same words, or fewer with the same
+        head."""
+        if role not in self.roles:
+            words = set(role.split())
+            head = role.split()[-1]
+            self.roles[role] = [
+                p
+                for p in self.people
+                if any(
+                    r.lower() == role
+                    or (r.lower().split()[-1] == head and words <= set(r.lower().split()))
+                    for r in p.roles
+                )
+            ]
+        return self.roles[role]
 
 
 def _fits(person: Person, pronoun: str) -> bool:

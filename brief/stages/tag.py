@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import replace
 from functools import lru_cache
 
@@ -15,14 +16,12 @@ _WORDS = re.compile(r"\w+")
 def tag(article: Article, topics: tuple[Topic, ...]) -> Article:
     """Topics whose phrases occur (whole words, any case), plus those named in front matter."""
     texts = ((article.title, article.title_line), *((p.text, p.line) for p in article.paragraphs))
-    # Most phrases of a large taxonomy are absent from any one article: a phrase whose first
-    # word the article does not contain cannot match, and costs no regular-expression search.
-    words = frozenset(_WORDS.findall(" ".join(t for t, _ in texts).casefold()))
+    text = _Text(texts)
     tags: list[TopicTag] = []
     warnings = list(article.warnings)
     declared = {d.name.casefold(): d for d in article.declared_topics}
     for topic in topics:
-        evidence = [] if _excluded(topic, texts, words) else _evidence(topic.match, texts, words)
+        evidence = [] if _excluded(topic, text) else _evidence(topic.match, text)
         named = declared.pop(topic.name.casefold(), None) or declared.pop(topic.slug, None)
         if named:
             evidence.insert(0, Evidence("front matter", 1, named.line))
@@ -41,30 +40,48 @@ def tag(article: Article, topics: tuple[Topic, ...]) -> Article:
     return replace(article, topics=tuple(tags), warnings=tuple(warnings))
 
 
-def _evidence(
-    phrases: tuple[str, ...], texts: tuple[tuple[str, int], ...], words: frozenset[str]
-) -> list[Evidence]:
+class _Text:
+    """An article's title and paragraphs as one string, searched once for each phrase.
+
+    They are joined by NUL, which no phrase's pattern matches and which is no word
+    character: a phrase is found in the joined text just where it is found in one of them.
+    """
+
+    def __init__(self, texts: tuple[tuple[str, int], ...]) -> None:
+        self.joined = _SEPARATOR.join(t for t, _ in texts)
+        self.starts: list[int] = []
+        self.lines = [line for _, line in texts]
+        offset = 0
+        for t, _ in texts:
+            self.starts.append(offset)
+            offset += len(t) + len(_SEPARATOR)
+        # Most phrases of a large taxonomy are absent from any one article: a phrase whose
+        # first word the article does not contain cannot match, and costs no search.
+        self.words = frozenset(_WORDS.findall(self.joined.casefold()))
+
+    def line_at(self, position: int) -> int:
+        return self.lines[bisect_right(self.starts, position) - 1]
+
+
+_SEPARATOR = "\x00"
+
+
+def _evidence(phrases: tuple[str, ...], text: _Text) -> list[Evidence]:
     found = []
     for phrase in phrases:
-        if _first_word(phrase) not in words:
+        if _first_word(phrase) not in text.words:
             continue
-        count, first = 0, 0
-        for text, line in texts:
-            hits = len(_pattern(phrase).findall(text))
-            if hits and not count:
-                first = line
-            count += hits
-        if count:
-            found.append(Evidence(phrase, count, first))
+        matches = _pattern(phrase).finditer(text.joined)
+        first = next(matches, None)
+        if first is not None:
+            count = 1 + sum(1 for _ in matches)
+            found.append(Evidence(phrase, count, text.line_at(first.start())))
     return found
 
 
-def _excluded(topic: Topic, texts: tuple[tuple[str, int], ...], words: frozenset[str]) -> bool:
+def _excluded(topic: Topic, text: _Text) -> bool:
     return any(
-        _pattern(p).search(text)
-        for p in topic.exclude
-        if _first_word(p) in words
-        for text, _ in texts
+        _pattern(p).search(text.joined) for p in topic.exclude if _first_word(p) in text.words
     )
 
 
@@ -85,4 +102,8 @@ def _pattern(phrase: str) -> re.Pattern[str]:
             parts.append(r"\s*[-‐‑–—]\s*")
         else:
             parts.append(re.escape(char))
+    if _WORDS.fullmatch(phrase[:1]):
+        # "Not after a word character", checked once past the first letter: a pattern that
+        # starts with a letter lets the engine skip to that letter's places (twice as fast).
+        return re.compile(parts[0] + r"(?<!\w.)" + "".join(parts[1:]) + r"(?!\w)", re.IGNORECASE)
     return re.compile(r"(?<!\w)" + "".join(parts) + r"(?!\w)", re.IGNORECASE)

@@ -5,7 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from brief.news.mentions import Cast, Person
+from brief.news.quotes import _lookup, _Names, _Speakers
 from tests.stages.helpers import article
 
 REPO = Path(__file__).resolve().parent.parent.parent
@@ -122,3 +126,41 @@ def test_a_person_introduced_by_a_title_is_a_mention_and_a_speaker() -> None:
     )
     assert [(q.speaker, q.paragraph) for q in a.quotes] == [("Anna Meyer", 1), ("Anna Meyer", 2)]
     assert ("Anna Meyer", "person") in {(m.name, m.kind) for m in a.mentions}
+
+
+# The speaker look-up indexes the cast once per article; a subject must find whom a scan of
+# every person finds (the first person in the cast whose surname is the subject, or whose
+# name or a spelling is the subject or its last words), and a subject whose last word is no
+# one's must find no one by any rule.
+_WORDS = st.sampled_from(["Ana", "Ruiz", "Mao", "Ning", "the", "NATO", "chief", "he", "Li"])
+_PERSON = st.tuples(
+    st.lists(_WORDS, min_size=1, max_size=3).map(" ".join),
+    st.lists(st.lists(_WORDS, min_size=1, max_size=2).map(" ".join), max_size=2),
+    st.lists(st.lists(_WORDS, min_size=1, max_size=2).map(" ".join), max_size=2),
+)
+
+
+def _scan(candidate: str, people: list[Person]) -> Person | None:
+    for person in people:
+        names = (person.name, *person.spellings)
+        if candidate == person.name.split()[-1] or any(
+            candidate == s or candidate.endswith(" " + s) for s in names
+        ):
+            return person
+    return None
+
+
+@given(
+    people=st.lists(_PERSON, max_size=4, unique_by=lambda p: p[0]),
+    subject=st.lists(_WORDS, min_size=1, max_size=6),
+)
+def test_the_speaker_index_finds_whom_a_scan_of_the_cast_finds(
+    people: list[tuple[str, list[str], list[str]]], subject: list[str]
+) -> None:
+    cast = Cast([], {n: Person(n, "", roles, spellings) for n, roles, spellings in people}, {})
+    index = _Names(cast)
+    for size in range(1, len(subject) + 1):
+        candidate = " ".join(subject[-size:])
+        assert index.named(candidate) is _scan(candidate, list(cast.people.values()))
+        if not index.may_end(subject[-1]):
+            assert _lookup(candidate, index, _Speakers()) == (False, None)

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
+from hypothesis import given
+from hypothesis import strategies as st
+
 from brief.model import Evidence, Topic
 from brief.stages.tag import tag
 
@@ -67,3 +72,43 @@ def test_an_unknown_front_matter_topic_is_a_warning_naming_file_and_line() -> No
 def test_topics_keep_taxonomy_order() -> None:
     a = tagged("T\n\nMOSCOW, June 1. /TASS/. NRC and arms control.\n", NRC, ARMS)
     assert [t.topic.slug for t in a.topics] == ["nato-russia-council", "arms-control"]
+
+
+# Evidence as the tagger first found it, one paragraph at a time with the plain pattern: the
+# faster tagger (one joined text, the first letter before the look-behind) must agree.
+def _reference_pattern(phrase: str) -> re.Pattern[str]:
+    parts = [
+        r"\s+" if c == " " else r"\s*[-‐‑–—]\s*" if c in "-‐‑–—" else re.escape(c) for c in phrase
+    ]
+    return re.compile(r"(?<!\w)" + "".join(parts) + r"(?!\w)", re.IGNORECASE)
+
+
+_PIECES = st.sampled_from(
+    ["arms", "Arms", "ARMS", "control", " ", "  ", "-", "–", "x", "_", "é", "\n", ".", "\x00", "1"]
+)
+
+
+@given(
+    paragraphs=st.lists(st.lists(_PIECES, max_size=12).map("".join), min_size=1, max_size=4),
+    phrase=st.sampled_from(
+        ["arms control", "arms-control", "Arms", "x", "_x", "-arms", "é1", "1 x"]
+    ),
+)
+def test_evidence_is_what_a_search_of_each_paragraph_finds(
+    paragraphs: list[str], phrase: str
+) -> None:
+    topic = Topic("T", "t", "", (phrase,), ())
+    body = "\n\n".join(p.strip() or "y" for p in paragraphs)
+    result = tag(
+        article("content/2021/a.txt", "Title\n\nMOSCOW, June 1. /TASS/. " + body + "\n"), (topic,)
+    )
+    texts = [(result.title, result.title_line), *((p.text, p.line) for p in result.paragraphs)]
+    hits = [(len(_reference_pattern(phrase).findall(text)), line) for text, line in texts]
+    count = sum(n for n, _ in hits)
+    expected = (Evidence(phrase, count, next(line for n, line in hits if n)),) if count else ()
+    assert (result.topics[0].evidence if result.topics else ()) == expected
+
+
+def test_a_phrase_split_between_two_paragraphs_is_not_found() -> None:
+    a = tagged("Talks\n\nMOSCOW, June 1. /TASS/. They spoke of arms\n\ncontrol and more.\n", ARMS)
+    assert a.topics == ()
