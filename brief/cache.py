@@ -9,12 +9,14 @@ repository cannot run code; the page manifest is plain tuples in marshal.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import io
 import marshal
 import os
 import pickle
 import re
+import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +26,7 @@ from brief import __version__, model
 from brief.errors import Diagnostic
 
 CACHE_DIR = ".brief-cache"
+_PACKAGE = Path(__file__).resolve().parent
 _MAGIC = b"brief-cache-2\n"
 _ALLOWED = {
     *(
@@ -66,20 +69,30 @@ def article_key(path: str, digest: str, fingerprint: str) -> str:
 
 def fingerprint(*parts: bytes | str) -> str:
     """A digest of the inputs that shape every article or page, brief's version first."""
-    digest = hashlib.sha256(__version__.encode())
+    digest = hashlib.sha256(__version__.encode() + code_digest(_PACKAGE))
     for part in parts:
         data = part.encode() if isinstance(part, str) else part
         digest.update(len(data).to_bytes(8, "big") + data)
     return digest.hexdigest()
 
 
-def folder_digest(folders: Iterable[Path]) -> str:
-    """Names and bytes of every file under ``folders``: the templates and assets."""
+@functools.cache
+def code_digest(package: Path) -> bytes:
+    """brief's own code and the Python running it: a checkout between two releases keeps
+    its version number while what it makes of a file changes (and merge sketches are
+    Python's hashes of tuples, which differ between Python builds)."""
+    python = f"{sys.version}\0{sys.hash_info.width}\0"
+    return python.encode() + folder_digest([package], "*.py").encode()
+
+
+def folder_digest(folders: Iterable[Path], pattern: str = "*") -> str:
+    """Names and bytes of every file under ``folders`` (that matches ``pattern``): the
+    templates and assets."""
     digest = hashlib.sha256()
     for folder in folders:
         if not folder.is_dir():
             continue
-        for path in sorted(folder.rglob("*")):
+        for path in sorted(folder.rglob(pattern)):
             if path.is_file():
                 digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
                 digest.update(hashlib.sha256(path.read_bytes()).digest())

@@ -496,3 +496,20 @@ EDITS = (
     _edit_taxonomy,
     _touch_nothing,
 )
+
+
+def test_the_code_digest_changes_with_brief_s_source_and_ignores_its_compiled_files(
+    tmp_path: Path,
+) -> None:
+    # A checkout between releases keeps its version number: its cached articles must still
+    # be read again once the code that made them changes.
+    first, second = tmp_path / "one", tmp_path / "two"
+    for package, body in ((first, "A = 1\n"), (second, "A = 2\n")):
+        (package / "__pycache__").mkdir(parents=True)
+        (package / "stage.py").write_text(body)
+    (first / "__pycache__/stage.cpython-311.pyc").write_bytes(b"\0compiled, then again")
+    assert cache.code_digest(first) != cache.code_digest(second)
+    third = tmp_path / "three"
+    shutil.copytree(first, third)
+    (third / "__pycache__/stage.cpython-311.pyc").write_bytes(b"recompiled at another time")
+    assert cache.code_digest(third) == cache.code_digest(first)

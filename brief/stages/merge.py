@@ -123,11 +123,18 @@ def _shingles(article: Article) -> set[int]:
     if len(words) < 5:
         words = words or [article.title.casefold()]
         return {_hash(" ".join(words))}
-    return {_hash(" ".join(words[i : i + 5])) for i in range(len(words) - 4)}
+    # Each word hashed once, each run of five as the tuple of their hashes: Python's hash of
+    # a tuple of ints is the same in every process (unlike a string's), and hashing the
+    # joined words of every shingle was a sixth of the time spent reading a dispatch.
+    known = {word: _hash(word) for word in set(words)}
+    hashes = [known[word] for word in words]
+    runs = zip(hashes, hashes[1:], hashes[2:], hashes[3:], hashes[4:], strict=False)
+    return set(map(hash, runs))
 
 
 def _hash(text: str) -> int:
-    # Deterministic across runs (unlike hash()), so the same files always merge the same way.
+    # Deterministic across runs (unlike hash() of a string), so the same files always merge
+    # the same way.
     return zlib.crc32(text.encode())
 
 
