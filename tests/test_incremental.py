@@ -137,6 +137,27 @@ def test_an_edit_brings_the_spare_site_up_to_date_instead_of_linking_every_file_
     _compare(project, tmp_path / "clean", "after two edits with a spare")
 
 
+def test_a_warm_build_leaves_a_spare_so_that_the_first_edit_brings_it_up_to_date(
+    tmp_path: Path,
+) -> None:
+    # brief serve's first build is often cold, and a build makes the spare from the site it
+    # replaces: its first edit found none and linked every page into new folders.
+    project = _project(tmp_path / "project", random.Random(5))
+    build(load_config(project), warm=True)
+    site, spare = project / "site", cache.spare_folder(project, "site")
+    assert read_stamp(spare) == read_stamp(site) != ""
+    files = [p.relative_to(site) for p in site.rglob("*") if p.is_file()]
+    assert files and all((spare / f).stat().st_ino == (site / f).stat().st_ino for f in files)
+    folders = {p.relative_to(spare).as_posix(): p.stat().st_ino for p in spare.rglob("*/")}
+    _add_sentence(project, 0)
+    build(load_config(project), warm=True)
+    kept = [f for f, inode in folders.items() if (site / f).stat().st_ino == inode]
+    assert len(kept) > len(folders) * 3 // 4  # the spare's folders became the site's
+    finish_removals()
+    assert read_stamp(spare) and read_stamp(spare) != read_stamp(site)  # the old site, now
+    _compare(project, tmp_path / "clean", "after a warm build and an edit")
+
+
 SPARE_DAMAGE: dict[str, Callable[[Path], object]] = {
     "a stray file": lambda spare: (spare / "articles/stray.html").write_text("not brief's"),
     "a page cut short": lambda spare: _cut(next(spare.glob("articles/*/index.html"))),

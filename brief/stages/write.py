@@ -221,6 +221,28 @@ def read_stamp(output: Path) -> str:
     return next((line[7:] for line in text.splitlines() if line.startswith("build: ")), "")
 
 
+def make_spare(output: Path, folder: Path, paths: Iterable[str]) -> bool:
+    """A copy of the site in ``folder``, made of links to its files and its marker, for the
+    next build to bring up to date; False when it cannot be made (then there is none)."""
+    making = folder.with_name(folder.name + ".brief-making")
+    shutil.rmtree(making, ignore_errors=True)
+    made: set[Path] = set()
+    try:
+        for path in (*paths, MARKER):
+            target = making / path
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
+            os.link(output / path, target)  # another file system: no spare, then
+        if folder.is_dir() and not folder.is_symlink():
+            shutil.rmtree(folder)
+        os.replace(making, folder)
+    except OSError:
+        shutil.rmtree(making, ignore_errors=True)
+        return False
+    return True
+
+
 def _swap(staging: Path, output: Path, spare: Path | None) -> None:
     """Swap the staged site in; the old one becomes the spare, or is deleted."""
     if output.exists() and _exchange(staging, output):
