@@ -15,7 +15,6 @@ from brief.incremental import (
     prepare,
     previous_output,
     read_cached,
-    ready_spare,
     render_changed,
     spare_for,
 )
@@ -48,13 +47,9 @@ def build(
     """Build the site into the output folder; raise BriefError with every problem found.
     ``progress(stage, done, total)`` hears of articles read and pages written. ``warm``
     (for a process that builds again, brief serve): when nothing changed, still load the
-    cached articles and compile the templates, and leave a spare site, so that the next
-    build does none of these."""
+    cached articles and compile the templates, so that the next build does not."""
     with paused_collector():
-        report = _pipeline(config, drafts, strict, use_cache, workers, progress, warm)
-    if warm and use_cache:
-        ready_spare(config, check_output(config))
-    return report
+        return _pipeline(config, drafts, strict, use_cache, workers, progress, warm)
 
 
 def _pipeline(

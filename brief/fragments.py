@@ -8,6 +8,7 @@ marks such a fragment with the values it depends on (as Hugo's partialCached or 
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Hashable
 
 import jinja2
@@ -26,6 +27,7 @@ class FragmentCache(Extension):
     def __init__(self, environment: jinja2.Environment) -> None:
         super().__init__(environment)
         environment.extend(fragments={})
+        self._tags = itertools.count()
 
     def parse(self, parser: Parser) -> nodes.Node:
         lineno = next(parser.stream).lineno
@@ -33,7 +35,10 @@ class FragmentCache(Extension):
         while parser.stream.skip_if("comma"):
             keys.append(parser.parse_expression())
         body = parser.parse_statements(("name:endcached",), drop_needle=True)
-        call = self.call_method("_fragment", [nodes.Tuple(keys, "load")])
+        # Each tag's own number is part of the key: two tags never share a fragment, even
+        # with equal keys (1 and True are equal keys).
+        tag = nodes.Const(next(self._tags))
+        call = self.call_method("_fragment", [nodes.Tuple([tag, *keys], "load")])
         return nodes.CallBlock(call, [], [], body).set_lineno(lineno)
 
     def _fragment(self, key: tuple[Hashable, ...], caller: Callable[[], str]) -> str | Markup:

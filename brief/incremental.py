@@ -119,10 +119,8 @@ def spare_for(config: Config, before: cache.Manifest, kept: Sequence[str]) -> Sp
 
 
 def ready_spare(config: Config, output: Path) -> None:
-    """Leave a spare site for the next build when there is none it could use. A build makes
-    the spare from the site it replaces, so brief serve's first edit after a cold build had
-    none, and linked every page into a new folder tree (0.5 s of a 1,000-article rebuild,
-    twice the others); serve pays for it once, after its first build, instead."""
+    """Leave a spare site for the next build when there is none it could use (a build makes
+    the spare from the site it replaces, so a cold build leaves none); for brief serve."""
     current = previous_output(config, output)
     name = cache.spare_name(config.output_dir)
     folder = cache.spare_folder(config.root, config.output_dir)

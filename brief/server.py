@@ -37,6 +37,7 @@ from urllib.parse import quote, unquote_to_bytes
 from brief.build import build
 from brief.config import Config, load_config
 from brief.errors import BriefError, ConfigError, Diagnostic, error
+from brief.incremental import ready_spare
 from brief.model import BuildReport
 from brief.stages.write import MARKER, check_output
 from brief.watch import Watcher
@@ -296,8 +297,21 @@ class _BuildLoop:
             on_build(outcome)
             if number == 1:
                 on_ready(snapshot.base_path)
+            if outcome.report is not None:
+                self._ready_spare()
             self._collect_when_idle()
             changed = self.watcher.changes(self.stop)
+
+    def _ready_spare(self) -> None:
+        """Leave a spare site for the next rebuild to bring up to date, if there is none: a
+        cold first build leaves none, and the first edit then linked every page into new
+        folders (1.0 s instead of 0.5 s on 1,000 articles). Out of the request gate: the
+        site is only read."""
+        try:
+            config = load_config(self.root, self.overrides)
+            ready_spare(config, check_output(config))
+        except BriefError:
+            pass  # the next build reports what is wrong
 
     def _collect_when_idle(self) -> None:
         """Collect a rebuild's cyclic garbage once the browser has fetched the new page.

@@ -38,9 +38,17 @@ def test_a_fragment_is_rendered_once_per_key_until_the_build_forgets_it() -> Non
 def test_a_cached_fragment_is_escaped_once() -> None:
     env = _environment([])
     template = env.from_string(
-        "{% cached 'x' %}{{ text }}{% endcached %}|{% cached 'x' %}{% endcached %}"
+        "{% for t in [text, 'unused'] %}{% cached 'x' %}{{ t }}{% endcached %}|{% endfor %}"
     )
-    assert template.render(text="<b>&") == "&lt;b&gt;&amp;|&lt;b&gt;&amp;"
+    assert template.render(text="<b>&") == "&lt;b&gt;&amp;|&lt;b&gt;&amp;|"
+
+
+def test_two_tags_never_share_a_fragment_even_with_equal_keys() -> None:
+    env = _environment([])
+    template = env.from_string(
+        "{% cached 'c', 1 %}x{% endcached %}{% cached 'c', True %}z{% endcached %}"
+    )
+    assert template.render() == "xz"
 
 
 def test_a_key_that_cannot_be_a_key_is_a_template_error_saying_what_a_key_may_be() -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 import shutil
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -21,9 +22,11 @@ from brief.build import build, read_sketched
 from brief.cli import main
 from brief.config import load_config
 from brief.errors import BriefError
+from brief.incremental import ready_spare
 from brief.model import BuildReport
+from brief.stages import write
 from brief.stages.merge import sketch
-from brief.stages.write import finish_removals, read_stamp
+from brief.stages.write import check_output, finish_removals, read_stamp
 from brief.verify import FOLDER, verify
 
 TOPICS = [
@@ -137,25 +140,70 @@ def test_an_edit_brings_the_spare_site_up_to_date_instead_of_linking_every_file_
     _compare(project, tmp_path / "clean", "after two edits with a spare")
 
 
-def test_a_warm_build_leaves_a_spare_so_that_the_first_edit_brings_it_up_to_date(
+def test_a_spare_made_after_a_cold_build_is_what_the_first_edit_brings_up_to_date(
     tmp_path: Path,
 ) -> None:
     # brief serve's first build is often cold, and a build makes the spare from the site it
     # replaces: its first edit found none and linked every page into new folders.
     project = _project(tmp_path / "project", random.Random(5))
-    build(load_config(project), warm=True)
+    config = load_config(project)
+    build(config)
+    ready_spare(config, check_output(config))
     site, spare = project / "site", cache.spare_folder(project, "site")
     assert read_stamp(spare) == read_stamp(site) != ""
     files = [p.relative_to(site) for p in site.rglob("*") if p.is_file()]
     assert files and all((spare / f).stat().st_ino == (site / f).stat().st_ino for f in files)
     folders = {p.relative_to(spare).as_posix(): p.stat().st_ino for p in spare.rglob("*/")}
     _add_sentence(project, 0)
-    build(load_config(project), warm=True)
+    build(load_config(project))
     kept = [f for f, inode in folders.items() if (site / f).stat().st_ino == inode]
     assert len(kept) > len(folders) * 3 // 4  # the spare's folders became the site's
     finish_removals()
     assert read_stamp(spare) and read_stamp(spare) != read_stamp(site)  # the old site, now
-    _compare(project, tmp_path / "clean", "after a warm build and an edit")
+    _compare(project, tmp_path / "clean", "after a spare was made and an edit")
+
+
+def test_a_path_planted_in_the_cache_makes_no_spare_file_outside_the_site(
+    tmp_path: Path,
+) -> None:
+    # The manifest is read from .brief-cache/, which a cloned repository may carry: its
+    # paths must not decide where links are made.
+    project = _project(tmp_path / "project", random.Random(5))
+    config = load_config(project)
+    build(config)
+    manifest = cache.load_manifest(project, "site")
+    planted = {
+        "../../../outside/index.html": cache.PageRecord("0", 1),
+        "/tmp/x/y.html": cache.PageRecord("0", 1),
+    }
+    cache.save_manifest(
+        project, "site", replace(manifest, records={**manifest.records, **planted}), ()
+    )
+    ready_spare(config, check_output(config))
+    spare = cache.spare_folder(project, "site")
+    assert read_stamp(spare)  # made, from the site's own files
+    assert not (tmp_path / "outside").exists() and not Path("/tmp/x/y.html").exists()
+    inside = {p.relative_to(spare).as_posix() for p in spare.rglob("*") if p.is_file()}
+    assert inside == {
+        p.relative_to(project / "site").as_posix()
+        for p in (project / "site").rglob("*")
+        if p.is_file()
+    }
+
+
+def test_without_the_folder_exchange_the_replaced_site_is_still_kept_as_the_spare(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # macOS, Windows and some network drives have no atomic exchange of two folders: the
+    # old site was deleted there, and brief serve would make a spare after every rebuild.
+    monkeypatch.setattr(write, "_exchange", lambda staging, output: False)
+    project = _project(tmp_path / "project", random.Random(5))
+    for number in range(2):
+        build(load_config(project))
+        _add_sentence(project, number)
+    spare = cache.spare_folder(project, "site")
+    assert read_stamp(spare) and read_stamp(spare) != read_stamp(project / "site")
+    _compare(project, tmp_path / "clean", "after two edits without the exchange")
 
 
 SPARE_DAMAGE: dict[str, Callable[[Path], object]] = {

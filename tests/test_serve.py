@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from brief import cache
 from brief.build import build
 from brief.config import load_config
 from brief.errors import ConfigError, error
@@ -33,6 +34,7 @@ from brief.server import (
     is_loopback,
     safe_path,
 )
+from brief.stages.write import read_stamp
 from brief.watch import Scope, Watcher, is_noise
 from tests.browser.serving import (
     ARTICLE,
@@ -430,6 +432,16 @@ def test_an_edit_rebuilds_once_and_the_page_shows_it(served: Served) -> None:
     assert after["generation"] == before["generation"] + 1
     assert "agreed on Thursday" in served.page(ARTICLE)
     assert any(f"after {ARTICLE_FILE} changed in" in line for line in served.out)
+
+
+def test_after_a_cold_first_build_serve_leaves_a_spare_for_the_first_edit(
+    served: Served,
+) -> None:
+    # A build makes the spare from the site it replaces; a cold one leaves none, and the
+    # first edit then linked every page into new folders (twice the time of later edits).
+    served.wait_quiet(quiet=0.5)
+    site = served.project / "site"
+    assert read_stamp(cache.spare_folder(served.project, "site")) == read_stamp(site) != ""
 
 
 def test_reads_temp_files_and_its_own_builds_cause_no_rebuild(served: Served) -> None:

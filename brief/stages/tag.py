@@ -102,6 +102,8 @@ def _pattern(phrase: str) -> re.Pattern[str]:
             parts.append(r"\s*[-‐‑–—]\s*")
         else:
             parts.append(re.escape(char))
+    if _SEPARATOR in phrase:  # no text holds one (parse drops them); nor may a match span two
+        return re.compile(r"(?!)")
     if _WORDS.fullmatch(phrase[:1]):
         # "Not after a word character", checked once past the first letter: a pattern that
         # starts with a letter lets the engine skip to that letter's places (twice as fast).

@@ -11,7 +11,7 @@ import ctypes
 import os
 import shutil
 import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Container, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -221,26 +221,40 @@ def read_stamp(output: Path) -> str:
     return next((line[7:] for line in text.splitlines() if line.startswith("build: ")), "")
 
 
-def make_spare(output: Path, folder: Path, paths: Iterable[str]) -> bool:
-    """A copy of the site in ``folder``, made of links to its files and its marker, for the
-    next build to bring up to date; False when it cannot be made (then there is none)."""
+def make_spare(output: Path, folder: Path, wanted: Container[str]) -> bool:
+    """A copy of the site in ``folder``, made of links to its files that ``wanted`` lists and
+    to its marker, for the next build to bring up to date; False when it cannot be made
+    (then there is none). The site's own tree is walked, never followed through a link, so
+    a path planted in the cache's manifest cannot reach outside it."""
     making = folder.with_name(folder.name + ".brief-making")
-    shutil.rmtree(making, ignore_errors=True)
-    made: set[Path] = set()
     try:
-        for path in (*paths, MARKER):
-            target = making / path
-            if target.parent not in made:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made.add(target.parent)
-            os.link(output / path, target)  # another file system: no spare, then
-        if folder.is_dir() and not folder.is_symlink():
-            shutil.rmtree(folder)
+        _discard(making)
+        _link_tree(str(output), str(making), "", wanted)
+        _discard(folder)
         os.replace(making, folder)
-    except OSError:
+    except (OSError, RecursionError):
         shutil.rmtree(making, ignore_errors=True)
         return False
     return True
+
+
+def _discard(path: Path) -> None:
+    if path.is_symlink() or path.is_file():
+        path.unlink()
+    elif path.is_dir():
+        shutil.rmtree(path)
+
+
+def _link_tree(source: str, target: str, prefix: str, wanted: Container[str]) -> None:
+    os.mkdir(target)
+    with os.scandir(source) as entries:
+        listed = list(entries)
+    for entry in listed:
+        rel = prefix + entry.name
+        if entry.is_dir(follow_symlinks=False):
+            _link_tree(entry.path, os.path.join(target, entry.name), rel + "/", wanted)
+        elif entry.is_file(follow_symlinks=False) and (rel in wanted or rel == MARKER):
+            os.link(entry.path, os.path.join(target, entry.name), follow_symlinks=False)
 
 
 def _swap(staging: Path, output: Path, spare: Path | None) -> None:
@@ -254,7 +268,9 @@ def _swap(staging: Path, output: Path, spare: Path | None) -> None:
     if output.exists():
         os.rename(output, old)
     os.rename(staging, output)
-    if old.exists():
+    # Without the exchange (macOS, Windows, some network drives) the old site is still the
+    # spare: made again by brief serve after every rebuild, it cost more than it saved.
+    if old.exists() and not (spare is not None and _keep(old, spare)):
         shutil.rmtree(old)
 
 

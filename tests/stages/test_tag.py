@@ -112,3 +112,12 @@ def test_evidence_is_what_a_search_of_each_paragraph_finds(
 def test_a_phrase_split_between_two_paragraphs_is_not_found() -> None:
     a = tagged("Talks\n\nMOSCOW, June 1. /TASS/. They spoke of arms\n\ncontrol and more.\n", ARMS)
     assert a.topics == ()
+
+
+def test_a_phrase_holding_a_nul_character_matches_nothing() -> None:
+    # The tagger searches the paragraphs joined by NUL; text never holds one (parse drops
+    # them), so such a phrase never matched, and must not now match across paragraphs.
+    odd = Topic("Odd", "odd", "", ("arms\x00control",), ())
+    assert (
+        tagged("Talks\n\nMOSCOW, June 1. /TASS/. Of arms\n\ncontrol and more.\n", odd).topics == ()
+    )
