@@ -132,11 +132,7 @@ def test_an_edit_brings_the_spare_site_up_to_date_instead_of_linking_every_file_
     finish_removals()
     spare = cache.spare_folder(project, "site")
     assert read_stamp(spare), "the replaced site was kept in the cache as the spare"
-    folders = {p.relative_to(spare).as_posix(): p.stat().st_ino for p in spare.rglob("*/")}
-    build(load_config(project))
-    # Folders brought over from the spare keep their inodes: nothing was made again.
-    kept = [f for f, inode in folders.items() if (project / "site" / f).stat().st_ino == inode]
-    assert len(kept) > len(folders) * 3 // 4
+    _build_from_the_spare(project)
     _compare(project, tmp_path / "clean", "after two edits with a spare")
 
 
@@ -153,11 +149,8 @@ def test_a_spare_made_after_a_cold_build_is_what_the_first_edit_brings_up_to_dat
     assert read_stamp(spare) == read_stamp(site) != ""
     files = [p.relative_to(site) for p in site.rglob("*") if p.is_file()]
     assert files and all((spare / f).stat().st_ino == (site / f).stat().st_ino for f in files)
-    folders = {p.relative_to(spare).as_posix(): p.stat().st_ino for p in spare.rglob("*/")}
     _add_sentence(project, 0)
-    build(load_config(project))
-    kept = [f for f, inode in folders.items() if (site / f).stat().st_ino == inode]
-    assert len(kept) > len(folders) * 3 // 4  # the spare's folders became the site's
+    _build_from_the_spare(project)
     finish_removals()
     assert read_stamp(spare) and read_stamp(spare) != read_stamp(site)  # the old site, now
     _compare(project, tmp_path / "clean", "after a spare was made and an edit")
@@ -226,6 +219,16 @@ def test_a_damaged_spare_site_is_repaired_or_dropped_and_the_build_equals_a_clea
     finish_removals()
     SPARE_DAMAGE[damage](cache.spare_folder(project, "site"))
     _compare(project, tmp_path / "clean", f"after {damage} in the spare")
+
+
+def _build_from_the_spare(project: Path) -> None:
+    """Build, and check that the site's folders are the spare's, brought up to date: they
+    keep their inodes, so nothing was made again."""
+    spare = cache.spare_folder(project, "site")
+    folders = {p.relative_to(spare).as_posix(): p.stat().st_ino for p in spare.rglob("*/")}
+    build(load_config(project))
+    kept = [f for f, inode in folders.items() if (project / "site" / f).stat().st_ino == inode]
+    assert len(kept) > len(folders) * 3 // 4
 
 
 def _add_sentence(project: Path, number: int) -> None:
