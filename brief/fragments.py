@@ -20,7 +20,8 @@ from markupsafe import Markup
 
 class FragmentCache(Extension):
     """Adds the `cached` tag; ``environment.fragments`` holds the rendered fragments and is
-    emptied by the renderer at the start of every build (the content may have changed)."""
+    emptied by the renderer at the start of every build (the content may have changed) and
+    at its end."""
 
     tags = {"cached"}  # noqa: RUF012 (Extension declares it so)
 

@@ -97,8 +97,14 @@ def gather(config: Config, drafts: bool) -> Inputs:
 
 def previous_output(config: Config, output: Path) -> cache.Manifest:
     """The last build's manifest, if the output folder is still that build's output."""
-    manifest = cache.load_manifest(config.root, config.output_dir)
-    if manifest.stamp and manifest.stamp == read_stamp(output):
+    return _describing(config, config.output_dir, output)
+
+
+def _describing(config: Config, name: str, folder: Path) -> cache.Manifest:
+    """The manifest saved under ``name`` if it describes ``folder`` (its stamp is the one in
+    the folder's marker), else an empty one."""
+    manifest = cache.load_manifest(config.root, name)
+    if manifest.stamp and manifest.stamp == read_stamp(folder):
         return manifest
     return cache.Manifest.empty()
 
@@ -109,12 +115,11 @@ def spare_for(config: Config, before: cache.Manifest, kept: Sequence[str]) -> Sp
     folder = cache.spare_folder(config.root, config.output_dir)
     reuse: dict[str, int] = {}
     if before.stamp:
-        spare = cache.load_manifest(config.root, cache.spare_name(config.output_dir))
-        if spare.stamp and spare.stamp == read_stamp(folder):
-            for path in kept:
-                record = before.records.get(path)
-                if record is not None and spare.records.get(path) == record:
-                    reuse[path] = record.size
+        spare = _describing(config, cache.spare_name(config.output_dir), folder)
+        for path in kept:
+            record = before.records.get(path)
+            if record is not None and spare.records.get(path) == record:
+                reuse[path] = record.size
     return Spare(folder, reuse, keep_old=bool(before.stamp))
 
 
@@ -124,8 +129,7 @@ def ready_spare(config: Config, output: Path) -> None:
     current = previous_output(config, output)
     name = cache.spare_name(config.output_dir)
     folder = cache.spare_folder(config.root, config.output_dir)
-    spare = cache.load_manifest(config.root, name)
-    if not current.stamp or (spare.stamp and spare.stamp == read_stamp(folder)):
+    if not current.stamp or _describing(config, name, folder).stamp:
         return
     if make_spare(output, folder, current.records):
         cache.save_manifest(config.root, name, current, ())

@@ -274,6 +274,7 @@ class _BuildLoop:
         self.root, self.overrides, self.drafts = root, overrides, drafts
         self.build_with, self.state, self.watcher, self.stop = build_with, state, watcher, stop
         self._uncollected = 0  # rebuilds since the last collection
+        self._spare_left = False  # a spare site was made ready after a good build
 
     def run(self, on_build: Callable[[Rebuild], None], on_ready: Callable[[str], None]) -> None:
         try:
@@ -297,21 +298,23 @@ class _BuildLoop:
             on_build(outcome)
             if number == 1:
                 on_ready(snapshot.base_path)
-            if outcome.report is not None:
-                self._ready_spare()
+            if outcome.report is not None and not self._spare_left:
+                self._spare_left = self._ready_spare()
             self._collect_when_idle()
             changed = self.watcher.changes(self.stop)
 
-    def _ready_spare(self) -> None:
+    def _ready_spare(self) -> bool:
         """Leave a spare site for the next rebuild to bring up to date, if there is none: a
         cold first build leaves none, and the first edit then linked every page into new
         folders (1.0 s instead of 0.5 s on 1,000 articles). Out of the request gate: the
-        site is only read."""
+        site is only read. Once done, every rebuild that writes keeps the site it replaces
+        as the spare, so serve does this once, not after every rebuild."""
         try:
             config = load_config(self.root, self.overrides)
             ready_spare(config, check_output(config))
         except BriefError:
-            pass  # the next build reports what is wrong
+            return False  # the next build reports what is wrong
+        return True
 
     def _collect_when_idle(self) -> None:
         """Collect a rebuild's cyclic garbage once the browser has fetched the new page.

@@ -126,9 +126,7 @@ def test_an_edit_brings_the_spare_site_up_to_date_instead_of_linking_every_file_
     tmp_path: Path,
 ) -> None:
     project = _project(tmp_path / "project", random.Random(5))
-    for number in range(2):  # the second build keeps the first site as the spare
-        build(load_config(project))
-        _add_sentence(project, number)
+    _build_twice_with_edits(project)
     finish_removals()
     spare = cache.spare_folder(project, "site")
     assert read_stamp(spare), "the replaced site was kept in the cache as the spare"
@@ -191,9 +189,7 @@ def test_without_the_folder_exchange_the_replaced_site_is_still_kept_as_the_spar
     # old site was deleted there, and brief serve would make a spare after every rebuild.
     monkeypatch.setattr(write, "_exchange", lambda staging, output: False)
     project = _project(tmp_path / "project", random.Random(5))
-    for number in range(2):
-        build(load_config(project))
-        _add_sentence(project, number)
+    _build_twice_with_edits(project)
     spare = cache.spare_folder(project, "site")
     assert read_stamp(spare) and read_stamp(spare) != read_stamp(project / "site")
     _compare(project, tmp_path / "clean", "after two edits without the exchange")
@@ -213,12 +209,18 @@ def test_a_damaged_spare_site_is_repaired_or_dropped_and_the_build_equals_a_clea
     tmp_path: Path, damage: str
 ) -> None:
     project = _project(tmp_path / "project", random.Random(9))
-    for number in range(2):
-        build(load_config(project))
-        _add_sentence(project, number)
+    _build_twice_with_edits(project)
     finish_removals()
     SPARE_DAMAGE[damage](cache.spare_folder(project, "site"))
     _compare(project, tmp_path / "clean", f"after {damage} in the spare")
+
+
+def _build_twice_with_edits(project: Path) -> None:
+    """Build, edit, build, edit: the second build keeps the first site as the spare, and
+    the project has an edit the spare does not show yet."""
+    for number in range(2):
+        build(load_config(project))
+        _add_sentence(project, number)
 
 
 def _build_from_the_spare(project: Path) -> None:

@@ -94,6 +94,8 @@ def _first_word(phrase: str) -> str:
 @lru_cache(maxsize=4096)
 def _pattern(phrase: str) -> re.Pattern[str]:
     """Whole words, any case; a space matches any run of spaces and a hyphen any dash."""
+    if _SEPARATOR in phrase:  # no text holds one (parse drops them); nor may a match span two
+        return re.compile(r"(?!)")
     parts = []
     for char in phrase:
         if char == " ":
@@ -102,8 +104,6 @@ def _pattern(phrase: str) -> re.Pattern[str]:
             parts.append(r"\s*[-‐‑–—]\s*")
         else:
             parts.append(re.escape(char))
-    if _SEPARATOR in phrase:  # no text holds one (parse drops them); nor may a match span two
-        return re.compile(r"(?!)")
     if _WORDS.fullmatch(phrase[:1]):
         # "Not after a word character", checked once past the first letter: a pattern that
         # starts with a letter lets the engine skip to that letter's places (twice as fast).
