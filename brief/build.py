@@ -93,7 +93,7 @@ def _pipeline(
 
     hook = index if config.search else None
     changed = _counted(files.changed, files.count, "writing pages", progress)
-    spare = spare_for(config, before, files.kept) if use_cache else None
+    spare = spare_for(config, before, files.kept, files.paths) if use_cache else None
     written = 0
     if files.any_change:
         # Pages are rendered as they are written: a template error stops the writing, and

@@ -8,7 +8,7 @@ here is made from fingerprints of inputs, never from timestamps, and anything in
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields
 from itertools import chain
 from pathlib import Path
@@ -60,6 +60,7 @@ class Files:
     count: int
     html_changed: bool
     kept: tuple[str, ...]
+    paths: tuple[str, ...]
     any_change: bool
     stamp: str
     manifest: Callable[[], cache.Manifest]
@@ -109,9 +110,12 @@ def _describing(config: Config, name: str, folder: Path) -> cache.Manifest:
     return cache.Manifest.empty()
 
 
-def spare_for(config: Config, before: cache.Manifest, kept: Sequence[str]) -> Spare:
-    """The spare site (the one before the current) and which of the kept files it already
-    holds as they are now; a spare whose manifest does not match its marker is not used."""
+def spare_for(
+    config: Config, before: cache.Manifest, kept: Sequence[str], paths: Iterable[str]
+) -> Spare:
+    """The spare site (the one before the current), which of the kept files it already
+    holds as they are now (none if its manifest does not match its marker), and the
+    folders of the new site's ``paths``."""
     folder = cache.spare_folder(config.root, config.output_dir)
     reuse: dict[str, int] = {}
     if before.stamp:
@@ -120,7 +124,15 @@ def spare_for(config: Config, before: cache.Manifest, kept: Sequence[str]) -> Sp
             record = before.records.get(path)
             if record is not None and spare.records.get(path) == record:
                 reuse[path] = record.size
-    return Spare(folder, reuse, keep_old=bool(before.stamp))
+    folders = {path[:end] for path in paths for end in _slashes(path)}
+    return Spare(folder, reuse, folders, keep_old=bool(before.stamp))
+
+
+def _slashes(path: str) -> Iterator[int]:
+    end = path.find("/")
+    while end > 0:
+        yield end
+        end = path.find("/", end + 1)
 
 
 def ready_spare(config: Config, output: Path) -> None:
@@ -228,6 +240,7 @@ def render_changed(
         len(written),
         any(path.endswith(".html") for path in written),
         tuple(sorted(set(records) - written)),
+        tuple(records),
         bool(written) or set(records) != set(before.records) or not before.stamp,
         stamp,
         manifest,
