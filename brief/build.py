@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from time import perf_counter
@@ -74,6 +75,9 @@ def _pipeline(
     articles, problems, sketches = read_cached(
         inputs, config, use_cache, partial(read_sketched, workers=workers, progress=progress)
     )
+    # The files' bytes (35 MB at 10,000 articles) are read: rendering's forked workers need
+    # not share them.
+    inputs = replace(inputs, sources=())
     articles, merged = merge(articles, sketches)
     problems += inputs.found + merged + check_slugs(articles)
     articles = tuple(a for a in articles if drafts or not a.draft)
