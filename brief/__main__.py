@@ -1,5 +1,5 @@
 """Entry point for ``python -m brief``."""
 
-from brief.cli import main
+from brief.cli import main_entry
 
-raise SystemExit(main())
+main_entry()

@@ -6,6 +6,7 @@ Exit codes: 0 ok, 1 content or build errors, 2 usage or config errors, 3 publish
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import signal
@@ -14,7 +15,7 @@ import threading
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from brief import __version__
 from brief.adding import add_dispatch
@@ -33,6 +34,7 @@ from brief.inspection import as_json, describe, inspect_file
 from brief.progress import Progress
 from brief.publish import PublishReport, publish
 from brief.scaffold import scaffold
+from brief.stages.write import finish_removals
 from brief.verify import verify
 
 if TYPE_CHECKING:
@@ -72,8 +74,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
-def main_entry() -> None:
-    raise SystemExit(main())
+def main_entry() -> NoReturn:
+    """The ``brief`` command and ``python -m brief``: main(), then an exit that skips the
+    interpreter's teardown. Freeing a 10,000-article build's million objects one by one
+    took 0.85 s after the work was done, a fifth of a one-article rebuild. What the
+    teardown would still do is done here: the old site being deleted in a thread is
+    waited for, and the output is flushed."""
+    code = main()
+    finish_removals()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe, a closed stream
+            stream.flush()
+    os._exit(code)
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -282,6 +282,20 @@ def test_python_m_brief_builds_like_brief(site: Site, tmp_path: Path) -> None:
     assert (project / "site/index.html").is_file()
 
 
+def test_the_command_exits_only_after_the_old_site_is_deleted(site: Site, tmp_path: Path) -> None:
+    # brief exits without the interpreter's teardown; the site it replaced is deleted in a
+    # thread (here: the cache is gone, so the old site is not kept as the spare), and the
+    # command must still wait for it and print its summary through a pipe.
+    project = site(GOOD)
+    assert brief("build", "--root", project, cwd=tmp_path).returncode == 0
+    shutil.rmtree(project / ".brief-cache")
+    result = brief("build", "--root", project, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert SUMMARY.match(result.stdout.strip()), result.stdout
+    assert sorted(p.name for p in project.iterdir() if p.name.startswith(".site")) == []
+    assert (project / "site/index.html").is_file()
+
+
 # output folders brief refuses
 
 
