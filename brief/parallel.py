@@ -1,8 +1,10 @@
 """A list of work items -> results in the same order, from worker processes when it pays.
 
 Workers are forked, so the large read-only inputs (the site, the knowledge) are inherited
-rather than pickled; only each chunk's results travel back. Output never depends on the
-number of workers: chunks are contiguous and results are joined in item order.
+rather than pickled; only each chunk's results travel back. This process is one of the
+workers: it takes chunks while the result it needs next is not ready. Output never depends
+on the number of workers or on who took which chunk: chunks are contiguous and results are
+joined in item order.
 """
 
 from __future__ import annotations
@@ -11,8 +13,10 @@ import gc
 import multiprocessing
 import os
 import threading
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from multiprocessing.pool import AsyncResult, Pool
 from typing import Any, TypeVar
 
 Item = TypeVar("Item")
@@ -96,11 +100,51 @@ def stream_chunks(
     size = min(-(-len(items) // (workers * 4)), _STEP)
     bounds = [(start, min(start + size, len(items))) for start in range(0, len(items), size)]
     try:
-        with multiprocessing.get_context("fork").Pool(workers, _start_worker) as pool:
-            for part in pool.imap(_run, bounds):
-                yield from part
+        with multiprocessing.get_context("fork").Pool(workers - 1, _start_worker) as pool:
+            yield from _shared_with(pool, workers - 1, work, items, bounds)
     finally:
         _JOB = None
+
+
+def _shared_with(
+    pool: Pool,
+    processes: int,
+    work: Callable[[Sequence[Item]], list[Result]],
+    items: Sequence[Item],
+    bounds: Sequence[tuple[int, int]],
+) -> Iterator[Result]:
+    """The chunks' results in order, made by ``pool`` and by this process whenever it would
+    otherwise wait for the pool. This process used to only wait while a worker per core
+    worked, and each forked worker copies the pages of this process's memory that it
+    touches (reference counts): 110-130 MB each at 10,000 articles. Now one process fewer
+    is forked; this one also writes the results, so it takes chunks only as it has time.
+    The pool has four chunks a process queued at most (fewer left it idle while this
+    process worked), and this process keeps two of its own results waiting for their turn
+    at most: nothing piles up."""
+    queued: deque[AsyncResult[list[Result]] | list[Result]] = deque()
+    in_pool = 0
+    own = 0
+    assigned = 0
+    while queued or assigned < len(bounds):
+        while assigned < len(bounds) and in_pool < 4 * processes:
+            queued.append(pool.apply_async(_run, (bounds[assigned],)))
+            assigned, in_pool = assigned + 1, in_pool + 1
+        head = queued[0]
+        waiting = isinstance(head, AsyncResult) and not head.ready()
+        if waiting and assigned < len(bounds) and own < 2:
+            start, end = bounds[assigned]
+            with _collecting_new_garbage():
+                queued.append(work(items[start:end]))
+            assigned, own = assigned + 1, own + 1
+            continue
+        queued.popleft()
+        if isinstance(head, AsyncResult):
+            in_pool -= 1
+            part = head.get()
+        else:
+            own -= 1
+            part = head
+        yield from part
 
 
 def _start_worker() -> None:
