@@ -136,15 +136,27 @@ def _slashes(path: str) -> Iterator[int]:
 
 
 def ready_spare(config: Config, output: Path) -> None:
-    """Leave a spare site for the next build when there is none it could use (a build makes
-    the spare from the site it replaces, so a cold build leaves none); for brief serve."""
+    """Leave a spare site that the next build can bring up to date cheaply; for brief serve,
+    between rebuilds. One is made when there is none (a build makes the spare from the site
+    it replaces, so a cold build leaves none), and made again when most of its files are
+    stale (the site it holds was replaced by a build that rewrote most pages: a template
+    edit, a new brief), whose pruning fell on the next edit: 1.2-1.7 s instead of 0.6 s
+    for a one-article edit of 1,000 articles."""
     current = previous_output(config, output)
     name = cache.spare_name(config.output_dir)
     folder = cache.spare_folder(config.root, config.output_dir)
-    if not current.stamp or _describing(config, name, folder).stamp:
+    if not current.stamp:
+        return
+    spare = _describing(config, name, folder)
+    if spare.stamp and 2 * _alike(spare, current) >= len(current.records):
         return
     if make_spare(output, folder, current.records):
         cache.save_manifest(config.root, name, current, ())
+
+
+def _alike(spare: cache.Manifest, current: cache.Manifest) -> int:
+    """How many of the current site's files the spare holds as they are."""
+    return sum(spare.records.get(path) == record for path, record in current.records.items())
 
 
 def prepare(config: Config, inputs: Inputs) -> None:

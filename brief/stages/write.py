@@ -23,7 +23,8 @@ from brief.model import OutputFile
 MARKER = ".brief-output"
 _MARKER_TEXT = b"This folder is written by brief and replaced whole on every build.\n"
 _RENAME_EXCHANGE = 2
-_REMOVING: list[threading.Thread] = []
+_REMOVING: list[threading.Thread] = []  # old sites being deleted
+_REMOVING_SPARES: list[threading.Thread] = []  # replaced spare sites being deleted
 
 
 def check_output(config: Config) -> Path:
@@ -233,10 +234,19 @@ def make_spare(output: Path, folder: Path, wanted: Container[str]) -> bool:
     (then there is none). The site's own tree is walked, never followed through a link, so
     a path planted in the cache's manifest cannot reach outside it."""
     making = folder.with_name(folder.name + ".brief-making")
+    trash = folder.with_name(folder.name + ".brief-trash")
     try:
         _discard(making)
+        _join(_REMOVING_SPARES)
+        _discard(trash)
         _link_tree(str(output), str(making), "", wanted)
-        _discard(folder)
+        if folder.is_dir() and not folder.is_symlink():
+            # The spare it replaces goes in a thread that builds do not wait for: 10,000
+            # unlinks took 2-4 s here, and brief serve's next rebuild would have.
+            os.rename(folder, trash)
+            _delete_in_thread(trash, _REMOVING_SPARES)
+        else:
+            _discard(folder)
         os.replace(making, folder)
     except (OSError, RecursionError):
         shutil.rmtree(making, ignore_errors=True)
@@ -295,15 +305,24 @@ def _remove_later(old: Path) -> None:
     waits for the thread before it exits; a killed one leaves the folder to clear_leftovers."""
     trash = old.with_name(old.name.replace("brief-staging", "brief-trash"))
     os.rename(old, trash)
-    thread = threading.Thread(target=shutil.rmtree, args=(trash,), kwargs={"ignore_errors": True})
-    _REMOVING.append(thread)
+    _delete_in_thread(trash, _REMOVING)
+
+
+def _delete_in_thread(folder: Path, threads: list[threading.Thread]) -> None:
+    thread = threading.Thread(target=shutil.rmtree, args=(folder,), kwargs={"ignore_errors": True})
+    threads.append(thread)
     thread.start()
 
 
 def finish_removals() -> None:
-    """Wait for old sites still being deleted (the next build must not race them)."""
-    while _REMOVING:
-        _REMOVING.pop().join()
+    """Wait for old sites and spares still being deleted (before the process exits)."""
+    _join(_REMOVING)
+    _join(_REMOVING_SPARES)
+
+
+def _join(threads: list[threading.Thread]) -> None:
+    while threads:
+        threads.pop().join()
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -320,7 +339,7 @@ def _exchange(a: Path, b: Path) -> bool:
 
 def clear_leftovers(output: Path) -> None:
     """Staging from a killed build goes; an old site left mid-swap comes back first."""
-    finish_removals()
+    _join(_REMOVING)  # the next build must not race them (spares are not in its way)
     old = output.with_name(f".{output.name}.brief-old")
     if old.is_dir() and not output.exists() and (old / MARKER).is_file():
         os.rename(old, output)
