@@ -18,7 +18,8 @@ import pickle
 import re
 import sys
 from collections.abc import Container, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -128,16 +129,18 @@ def load_articles(root: Path, wanted: Container[str]) -> Loaded:
     for path in sorted((root / CACHE_DIR).glob("articles-*.bin")):
         known = _remembered.shards.get(path.name)
         if known is not None and known[0] == _signature(path):
-            shard = known[1]
+            shard, dropped = known[1], known[2]
         else:
             body = _read(path)
             if body is None:
                 continue
-            shard = _load_shard(body)
+            shard, dropped = _load_shard(body), False
         kept = {key: entry for key, entry in shard.items() if key in wanted}
-        if len(kept) < len(shard):
+        # The file still holds what an earlier load of this process dropped, if any.
+        dropped = dropped or len(kept) < len(shard)
+        if dropped:
             untidy.add(path.name[len("articles-") : -len(".bin")])
-        _remember(path, kept)
+        _remember(path, kept, dropped)
         entries.update(kept)
     return Loaded(entries, frozenset(untidy))
 
@@ -148,7 +151,10 @@ class _Remembered:
     process that builds again (``brief serve``) unpickles only the shards that changed."""
 
     root: Path | None = None
-    shards: dict[str, tuple[tuple[int, int, int], dict[str, Entry]]] = field(default_factory=dict)
+    # file name -> (signature, entries kept, whether the file holds entries not kept)
+    shards: dict[str, tuple[tuple[int, int, int], dict[str, Entry], bool]] = field(
+        default_factory=dict
+    )
 
 
 _remembered = _Remembered()
@@ -163,9 +169,9 @@ def _signature(path: Path) -> tuple[int, int, int]:
     return (status.st_ino, status.st_mtime_ns, status.st_size)
 
 
-def _remember(path: Path, shard: dict[str, Entry]) -> None:
+def _remember(path: Path, shard: dict[str, Entry], dropped: bool = False) -> None:
     if _remembered.root is not None and path.parent == _remembered.root / CACHE_DIR:
-        _remembered.shards[path.name] = (_signature(path), shard)
+        _remembered.shards[path.name] = (_signature(path), shard, dropped)
 
 
 def _load_shard(body: bytes) -> dict[str, Entry]:
@@ -195,8 +201,34 @@ def _is_entry(key: object, value: object) -> bool:
         and isinstance(value, tuple)
         and len(value) == 2
         and isinstance(value[0], model.Article)
+        and _typed(value[0])
         and isinstance(value[1], tuple)
     )
+
+
+_FIELD_TYPES: dict[str, type | tuple[type, ...]] = {
+    "str": str,
+    "int": int,
+    "bool": bool,
+    "datetime": datetime,
+    "Dateline | None": (model.Dateline, type(None)),
+}
+
+
+def _typed(article: model.Article) -> bool:
+    """Each field of the article is of its type (tuples as tuples; their items are not
+    checked): a checksummed cache of the right shape but not brief's made every build fail
+    with a traceback until it was deleted."""
+    for name, kind in _ARTICLE_FIELDS:
+        if not isinstance(getattr(article, name), kind):
+            return False
+    return article.published.tzinfo is not None
+
+
+_ARTICLE_FIELDS = tuple(
+    (f.name, tuple if str(f.type).startswith("tuple[") else _FIELD_TYPES[str(f.type)])
+    for f in fields(model.Article)
+)
 
 
 def save_articles(

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import multiprocessing
 import os
 import signal
 import sys
@@ -82,6 +83,8 @@ def main_entry() -> NoReturn:
     waited for, and the output is flushed."""
     code = main()
     finish_removals()
+    for child in multiprocessing.active_children():  # none is left by a build; if one were,
+        child.terminate()  # it would outlive the exit that skips multiprocessing's own cleanup
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(OSError, ValueError):  # a closed pipe, a closed stream
             stream.flush()

@@ -201,6 +201,17 @@ def test_the_cache_keeps_the_articles_of_the_last_build_and_loads_only_wanted_on
     some = set(sorted(wanted)[:3])
     loaded = cache.load_articles(project, some)
     assert set(loaded.entries) == some and loaded.untidy
+    # A load that does not save (brief serve's warm start) must not make this process
+    # forget that the files hold entries no longer wanted.
+    _articles(project)[0].unlink()
+    config = load_config(project)
+    cache._remembered.root = None
+    incremental.prepare(config, incremental.gather(config, drafts=False))
+    build(config)
+    cache._remembered.root = None
+    inputs = incremental.gather(config, drafts=False)
+    on_disk = cache.load_articles(project, Everything()).entries
+    assert set(on_disk) == set(incremental._keys(inputs).values())
 
 
 def test_a_template_edit_and_the_edit_after_it_keep_the_spare_sites_folders(

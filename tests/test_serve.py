@@ -439,9 +439,7 @@ def test_after_a_cold_first_build_serve_leaves_a_spare_for_the_first_edit(
 ) -> None:
     # A build makes the spare from the site it replaces; a cold one leaves none, and the
     # first edit then linked every page into new folders (twice the time of later edits).
-    served.wait_quiet(quiet=0.5)
-    site = served.project / "site"
-    assert read_stamp(cache.spare_folder(served.project, "site")) == read_stamp(site) != ""
+    _wait_for_the_spare(served)
 
 
 def test_after_a_template_edit_serve_makes_the_spare_again_from_the_new_site(
@@ -450,13 +448,17 @@ def test_after_a_template_edit_serve_makes_the_spare_again_from_the_new_site(
     # The rebuild rewrote every page, so the spare it left (the site before) was stale
     # throughout: pruning it fell on the next edit (1.2-1.7 s instead of 0.6 s at 1,000).
     before = served.wait_quiet(quiet=0.5)
-    site, spare = served.project / "site", cache.spare_folder(served.project, "site")
     template = served.project / "templates" / "article.html"
     template.parent.mkdir(exist_ok=True)
     edit(template, '{% extends "!theme/article.html" %}{# edited #}\n')
     served.wait_for(lambda s: s["version"] > before["version"], "the rebuild")
-    served.wait_quiet(quiet=0.5)
-    assert read_stamp(spare) == read_stamp(site) != ""
+    _wait_for_the_spare(served)
+
+
+def _wait_for_the_spare(served: Served) -> None:
+    """serve readies the spare after a rebuild is published, outside its build flag."""
+    site, spare = served.project / "site", cache.spare_folder(served.project, "site")
+    served.wait_for(lambda _: read_stamp(spare) == read_stamp(site) != "", "a spare of the site")
 
 
 def test_reads_temp_files_and_its_own_builds_cause_no_rebuild(served: Served) -> None:

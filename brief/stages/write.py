@@ -77,7 +77,7 @@ class Spare:
     date instead of making ten thousand folders and links again.
 
     ``reuse`` maps the paths whose file in the spare is already what this build wants to
-    their size (empty when the spare cannot be used); ``folders`` are the folders the new
+    their size (empty when none of its files can be kept); ``folders`` are the folders the new
     site has, which the spare keeps even when it can reuse none of their files (after a
     template edit): making ten thousand folders again cost 4 s, removing them 2 s more.
     ``keep_old`` says the site being replaced is known (its manifest was the build's

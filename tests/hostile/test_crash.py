@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -227,18 +228,37 @@ def test_a_well_formed_cache_of_the_wrong_shape_is_ignored(
     rebuilt_equals_clean(project, small)
 
 
-@pytest.mark.parametrize("state", [("too", "few"), tuple(range(40))], ids=["short", "long"])
-def test_a_cached_article_with_the_wrong_number_of_fields_is_ignored(
-    small: Small, tmp_path: Path, state: tuple[object, ...]
+def _other_types(state: tuple[object, ...]) -> tuple[object, ...]:
+    """Every field of the right count, but text where the date and the paragraphs go."""
+    return tuple(
+        "2021-06-08" if isinstance(value, datetime) else "a paragraph" if index == 10 else value
+        for index, value in enumerate(state)
+    )
+
+
+DAMAGED_STATES: dict[str, Callable[[tuple[object, ...]], tuple[object, ...]]] = {
+    "too few fields": lambda state: state[:2],
+    "too many fields": lambda state: (*state, *state),
+    "fields of other types": _other_types,
+}
+
+
+@pytest.mark.parametrize("damage", DAMAGED_STATES)
+def test_a_cached_article_of_another_shape_is_ignored(
+    small: Small, tmp_path: Path, damage: str
 ) -> None:
-    # Articles are loaded field by field into their slots: a state of another length (a
-    # damaged or foreign cache) must be refused whole, never leave a field unset.
+    # Articles are loaded field by field into their slots: a state of another length or
+    # with fields of other types (a damaged or foreign cache, checksum and all) is refused
+    # whole, so that the build reads the files again instead of failing with a traceback.
     project = fresh(small, tmp_path)
     [shard] = sorted((project / cache.CACHE_DIR).glob("articles-*.bin"))[:1]
     entries = cache._load_shard(cache._read(shard) or b"")
     assert entries
+    real = model.Article.__getstate__  # type: ignore[attr-defined]
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(model.Article, "__getstate__", lambda self: state)
+        patch.setattr(
+            model.Article, "__getstate__", lambda self: DAMAGED_STATES[damage](real(self))
+        )
         body = pickle.dumps(entries)
     for path in (project / cache.CACHE_DIR).glob("articles-*.bin"):
         cache._write(path, body)
