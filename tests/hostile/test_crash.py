@@ -21,7 +21,9 @@ import pytest
 from brief import cache, model
 from brief.build import build
 from brief.config import load_config
-from brief.stages.write import finish_removals
+from brief.errors import OutputError
+from brief.model import OutputFile
+from brief.stages.write import finish_removals, write
 from tests.conftest import REPO
 from tests.hostile.conftest import leftovers, snapshot
 
@@ -307,3 +309,17 @@ def test_a_truncated_output_file_is_rewritten_by_the_next_build(
     page = project / "site/topics/index.html"
     page.write_bytes(page.read_bytes()[:-10])  # cut short, e.g. by a full disk
     rebuilt_equals_clean(project, small)
+
+
+@pytest.mark.parametrize("path", ["../outside.html", "/tmp/x.html", "a/../../b.html", "a//b", ""])
+def test_a_page_path_that_would_leave_the_output_folder_is_refused(
+    tmp_path: Path, path: str
+) -> None:
+    # Page paths come from slugs and templates' names; the writer is the last guard.
+    output = tmp_path / "project" / "site"
+    output.parent.mkdir()
+    files = [OutputFile("index.html", b"home"), OutputFile(path, b"escaped")]
+    with pytest.raises(OutputError, match="leaves the output folder"):
+        write(files, output)
+    finish_removals()
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["project"]
