@@ -139,11 +139,8 @@ def test_a_spare_made_after_a_cold_build_is_what_the_first_edit_brings_up_to_dat
 ) -> None:
     # brief serve's first build is often cold, and a build makes the spare from the site it
     # replaces: its first edit found none and linked every page into new folders.
-    project = _project(tmp_path / "project", random.Random(5))
-    config = load_config(project)
-    build(config)
+    project = _cold_build_with_a_spare(tmp_path)
     site, spare = project / "site", cache.spare_folder(project, "site")
-    _ready_spare_of_links(project)
     _add_sentence(project, 0)
     _build_from_the_spare(project)
     finish_removals()
@@ -157,11 +154,9 @@ def test_a_spare_left_mostly_stale_by_a_template_edit_is_made_again_from_the_sit
     # After a build that rewrote every page, the spare (the site before) holds no file the
     # next build can keep: brief serve makes it again between rebuilds, so that the next
     # edit does not pay for pruning it (1.2-1.7 s instead of 0.6 s at 1,000 articles).
-    project = _project(tmp_path / "project", random.Random(5))
+    project = _cold_build_with_a_spare(tmp_path)
     config = load_config(project)
-    build(config)
     site, spare = project / "site", cache.spare_folder(project, "site")
-    _ready_spare_of_links(project)
     made = read_stamp(spare)
     ready_spare(config, check_output(config))  # up to date: left as it is
     assert read_stamp(spare) == made
@@ -305,6 +300,14 @@ def _build_from_the_spare(project: Path) -> None:
     build(load_config(project))
     kept = [f for f, inode in folders.items() if (project / "site" / f).stat().st_ino == inode]
     assert len(kept) > len(folders) * 3 // 4
+
+
+def _cold_build_with_a_spare(tmp_path: Path) -> Path:
+    """A project built cold, with the spare brief serve makes after such a build."""
+    project = _project(tmp_path / "project", random.Random(5))
+    build(load_config(project))
+    _ready_spare_of_links(project)
+    return project
 
 
 def _ready_spare_of_links(project: Path) -> None:
