@@ -8,7 +8,7 @@ from functools import partial
 from pathlib import Path
 from time import perf_counter
 
-from brief import cache
+from brief import cache, shortcut
 from brief.config import Config
 from brief.errors import BriefError, ContentError, Diagnostic, error
 from brief.incremental import (
@@ -72,21 +72,32 @@ def _pipeline(
         if warm and use_cache:
             prepare(config, inputs)
         return _report(config, before.articles, before.pages, 0, before.warnings, started, before)
-    articles, problems, sketches = read_cached(
-        inputs, config, use_cache, partial(read_sketched, workers=workers, progress=progress)
-    )
-    # The files' bytes (35 MB at 10,000 articles) are read: rendering's forked workers need
-    # not share them.
-    inputs = replace(inputs, sources=())
-    articles, merged = merge(articles, sketches)
-    problems += inputs.found + merged + check_slugs(articles)
-    articles = tuple(a for a in articles if drafts or not a.draft)
-    _stop_on_errors(problems, strict)
-    site = assemble(articles, inputs.topics, config)
-    pages = plan(site, config)
-    if progress is not None:
-        progress("rendering pages", 0, len(pages))
-    files = render_changed(pages, site, config, inputs, before, output, workers)
+    reader = partial(read_sketched, workers=workers, progress=progress)
+    taken = shortcut.take(config, inputs, before, output, reader, workers) if use_cache else None
+    if taken is not None:  # one article edited, and nothing the rest of the site shows of it
+        _stop_on_errors(taken.problems, strict)
+        key, entry = taken.entry
+        cache.update_articles(config.root, {key: entry}, [taken.stale_key])
+        problems, files, outline = taken.problems, taken.files, taken.outline
+        counts = (before.articles, before.pages)
+    else:
+        articles, problems, sketches = read_cached(inputs, config, use_cache, reader)
+        listed = tuple((s.path, s.digest) for s in inputs.sources)
+        # The files' bytes (35 MB at 10,000 articles) are read: rendering's forked workers
+        # need not share them.
+        inputs = replace(inputs, sources=())
+        read = articles
+        articles, merged = merge(articles, sketches)
+        problems += inputs.found + merged + check_slugs(articles)
+        articles = tuple(a for a in articles if drafts or not a.draft)
+        _stop_on_errors(problems, strict)
+        site = assemble(articles, inputs.topics, config)
+        pages = plan(site, config)
+        if progress is not None:
+            progress("rendering pages", 0, len(pages))
+        files = render_changed(pages, site, config, inputs, before, output, workers)
+        outline = shortcut.outline_of(inputs, listed, read, sketches, pages, problems)
+        counts = (len(articles), len(pages))
     indexing: list[Diagnostic] = []
 
     def index(staging: Path) -> None:
@@ -109,7 +120,8 @@ def _pipeline(
     problems += tuple(indexing)
     if use_cache:
         cache.save_manifest(config.root, config.output_dir, after, problems)
-    return _report(config, len(articles), len(pages), written, problems, started, before, after)
+        shortcut.save(config.root, config.output_dir, outline, after.stamp)
+    return _report(config, *counts, written, problems, started, before, after)
 
 
 def read_articles(

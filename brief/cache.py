@@ -126,7 +126,8 @@ def load_articles(root: Path, wanted: Container[str]) -> Loaded:
     untidy: set[str] = set()
     if _remembered.root != root:
         _remembered.root, _remembered.shards = root, {}
-    for path in sorted((root / CACHE_DIR).glob("articles-*.bin")):
+    pattern = _shard_file(root, "*")
+    for path in sorted(pattern.parent.glob(pattern.name)):
         known = _remembered.shards.get(path.name)
         if known is not None and known[0] == _signature(path):
             shard, dropped = known[1], known[2]
@@ -246,13 +247,54 @@ def save_articles(
     stale |= {_shard(k) for k in entries if k in before and before[k] is not entries[k]}
     for name in sorted(stale & set(shards)):
         shard = dict(sorted(shards[name].items()))
-        path = root / CACHE_DIR / f"articles-{name}.bin"
-        if _write(path, pickle.dumps(shard, protocol=pickle.HIGHEST_PROTOCOL)):
-            _remember(path, shard)
+        _save_shard(_shard_file(root, name), shard)
+
+
+def load_entries(root: Path, keys: Iterable[str]) -> dict[str, Entry]:
+    """The cached articles of these keys that are there, reading only the shards that hold
+    them: a rebuild of one article page needs a dozen articles of 10,000."""
+    wanted = set(keys)
+    found: dict[str, Entry] = {}
+    for name in sorted({_shard(key) for key in wanted}):
+        found |= {k: v for k, v in _shard_entries(root, name).items() if k in wanted}
+    return found
+
+
+def update_articles(root: Path, add: Mapping[str, Entry], drop: Iterable[str]) -> None:
+    """Put ``add`` into the cache and take ``drop`` out, saving only their shards."""
+    dropped = set(drop)
+    for name in sorted({_shard(key) for key in (*add, *dropped)}):
+        shard = {k: v for k, v in _shard_entries(root, name).items() if k not in dropped}
+        shard |= {key: entry for key, entry in add.items() if _shard(key) == name}
+        _save_shard(_shard_file(root, name), dict(sorted(shard.items())))
+
+
+def _shard_entries(root: Path, name: str) -> dict[str, Entry]:
+    """One shard's entries: as this process last loaded or saved it, if the file is the
+    same (then without those an earlier load dropped), else read ({} if damaged)."""
+    path = _shard_file(root, name)
+    if _remembered.root != root:
+        _remembered.root, _remembered.shards = root, {}
+    known = _remembered.shards.get(path.name)
+    if known is not None and known[0] == _signature(path):
+        return known[1]
+    body = _read(path)
+    shard = _load_shard(body) if body is not None else {}
+    _remember(path, shard)
+    return shard
+
+
+def _save_shard(path: Path, shard: dict[str, Entry]) -> None:
+    if _write(path, pickle.dumps(shard, protocol=pickle.HIGHEST_PROTOCOL)):
+        _remember(path, shard)
 
 
 def _shard(key: str) -> str:
     return f"{int(key[:2], 16) % _SHARDS:02x}"
+
+
+def _shard_file(root: Path, name: str) -> Path:
+    return root / CACHE_DIR / f"articles-{name}.bin"
 
 
 class _Unpickler(pickle.Unpickler):
@@ -313,6 +355,22 @@ def save_manifest(
     _write(_manifest_file(root, output_dir), marshal.dumps(body))
 
 
+def load_outline(root: Path, output_dir: str) -> Any:
+    """The outline saved for ``output_dir`` (brief.shortcut checks its shape), or None."""
+    body = _read(_named_file(root, "outline", output_dir))
+    if body is None:
+        return None
+    try:
+        return marshal.loads(body)
+    except (TypeError, ValueError, EOFError):
+        return None
+
+
+def save_outline(root: Path, output_dir: str, outline: tuple[Any, ...]) -> None:
+    """Save an outline of plain values (tuples, dicts, strings, numbers)."""
+    _write(_named_file(root, "outline", output_dir), marshal.dumps(outline))
+
+
 def spare_name(output_dir: str) -> str:
     """The manifest name of the spare site kept for ``output_dir`` (see write.Spare)."""
     return f"{output_dir}\0spare"
@@ -324,8 +382,12 @@ def spare_folder(root: Path, output_dir: str) -> Path:
 
 
 def _manifest_file(root: Path, output_dir: str) -> Path:
+    return _named_file(root, "pages", output_dir)
+
+
+def _named_file(root: Path, kind: str, output_dir: str) -> Path:
     name = hashlib.sha256(output_dir.encode()).hexdigest()[:12]
-    return root / CACHE_DIR / f"pages-{name}.bin"
+    return root / CACHE_DIR / f"{kind}-{name}.bin"
 
 
 def _read(path: Path) -> bytes | None:

@@ -19,7 +19,7 @@ from brief import cache
 from brief.config import Config
 from brief.errors import Diagnostic
 from brief.fingerprints import Fingerprinter
-from brief.model import Article, OutputFile, Page, Site, SourceFile, Topic
+from brief.model import Article, OutputFile, Page, Site, SiteInfo, SourceFile, Topic
 from brief.news.knowledge import Knowledge, load_knowledge
 from brief.parallel import workers_for
 from brief.stages.discover import discover
@@ -228,7 +228,7 @@ def render_changed(
     for page in pages:
         fp = fingerprints.page(page)
         old = before.records.get(page.path)
-        if old is not None and old.fingerprint == fp and _present(output / page.path, old):
+        if old is not None and old.fingerprint == fp and present(output / page.path, old):
             records[page.path] = old
         else:
             records[page.path] = cache.PageRecord(fp, -1)
@@ -237,10 +237,39 @@ def render_changed(
     for file in copy_static(config):
         record = cache.PageRecord(hashlib.sha256(file.data).hexdigest(), len(file.data))
         records[file.path] = record
-        if before.records.get(file.path) != record or not _present(output / file.path, record):
+        if before.records.get(file.path) != record or not present(output / file.path, record):
             static.append(file)
+    return changed_files(
+        records,
+        stale,
+        static,
+        before,
+        inputs,
+        config,
+        site.info,
+        workers,
+        len(site.articles),
+        len(pages),
+    )
+
+
+def changed_files(
+    records: dict[str, cache.PageRecord],
+    stale: Sequence[Page],
+    static: Sequence[OutputFile],
+    before: cache.Manifest,
+    inputs: Inputs,
+    config: Config,
+    info: SiteInfo,
+    workers: int | None,
+    articles: int,
+    pages: int,
+) -> Files:
+    """The files to write: the ``stale`` pages, rendered as they are read, and the changed
+    ``static`` files. ``records`` holds every file of the new site (-1 as the size of those
+    to write, filled in as they are)."""
     env = _environment(config, inputs.site_fp)
-    rendered = render_each(stale, env, site, config, workers_for(len(stale), workers))
+    rendered = render_each(stale, env, info, config, workers_for(len(stale), workers))
 
     def changed() -> Iterator[OutputFile]:
         for file in chain(rendered, static):
@@ -251,7 +280,7 @@ def render_changed(
     stamp = _stamp(records)  # of the fingerprints, which are all known before rendering
 
     def manifest() -> cache.Manifest:
-        return cache.Manifest(stamp, inputs.digest, records, len(site.articles), len(pages), ())
+        return cache.Manifest(stamp, inputs.digest, records, articles, pages, ())
 
     return Files(
         changed(),
@@ -279,7 +308,7 @@ def _environment(config: Config, site_fp: str) -> jinja2.Environment:
     return _environments[key]
 
 
-def _present(path: Path, record: cache.PageRecord) -> bool:
+def present(path: Path, record: cache.PageRecord) -> bool:
     """The file the manifest describes is still there (a user may have deleted it)."""
     try:
         return path.stat().st_size == record.size

@@ -548,8 +548,10 @@ def _add_article(rng: random.Random, project: Path) -> str:
 def _edit_article(rng: random.Random, project: Path) -> str:
     path = rng.choice(_articles(project))
     text = path.read_text()
-    change = rng.choice(("phrase", "title", "quote", "undraft"))
-    if change == "phrase":
+    change = rng.choice(("phrase", "title", "quote", "undraft", "body"))
+    if change == "body":  # what the rest of the site shows of it stays: brief.shortcut
+        text = text.rstrip("\n") + f"\n\nThe delegations met again at {rng.randrange(24)}.\n"
+    elif change == "phrase":
         phrase = rng.choice([m for _, match in TOPICS for m in match] + EXTRA_PHRASES)
         text = text.rstrip("\n") + f"\n\nThe talks also touched on {phrase}.\n"
     elif change == "title" and path.suffix == ".txt":

@@ -34,15 +34,8 @@ def assemble(articles: Iterable[Article], topics: tuple[Topic, ...], config: Con
     cards = tuple(Card.of(a) for a in ordered)  # what the listings hold, in the same order
     by_topic = index_topics(ordered, cards, topics)
     names = index_names(ordered, cards)
-    info = SiteInfo(
-        title=config.title,
-        description=config.description,
-        base_url=config.base_url,
-        base_path=config.base_path,
-        language=config.language,
-    )
     return Site(
-        info,
+        site_info(config),
         ordered,
         cards,
         by_topic,
@@ -54,6 +47,17 @@ def assemble(articles: Iterable[Article], topics: tuple[Topic, ...], config: Con
         index_sources(cards),
         names,
         relate(cards, by_topic, names),
+    )
+
+
+def site_info(config: Config) -> SiteInfo:
+    """The site-wide values every template sees."""
+    return SiteInfo(
+        title=config.title,
+        description=config.description,
+        base_url=config.base_url,
+        base_path=config.base_path,
+        language=config.language,
     )
 
 

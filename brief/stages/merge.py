@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import zlib
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from itertools import combinations
 
@@ -20,6 +20,7 @@ from brief.model import Article, OtherSource
 
 NEAR = 0.8  # share of shingles two copies of one story have in common, at least
 _SKETCH = 24  # smallest shingle hashes kept per article to find candidate pairs cheaply
+_COMMON = 50  # a hash more articles share than this is a stock phrase: it pairs none of them
 _WORD = re.compile(r"\w+")
 
 
@@ -93,25 +94,59 @@ def _group(
             path = parent[path]
         return path
 
-    by_value: dict[int, list[str]] = defaultdict(list)
-    for article in articles:
-        for value in sketches[article.source_path]:
-            by_value[value].append(article.source_path)
-    shared: Counter[tuple[str, str]] = Counter()
-    for paths in by_value.values():
-        # A phrase every dispatch shares says nothing about sameness; the pairs are counted
-        # in C (Counter.update), since this runs on every rebuild.
-        if 1 < len(paths) <= 50:
-            shared.update(combinations(sorted(paths), 2))
-    # Copies of one story share most of their smallest hashes; only those pairs are compared.
-    candidates = sorted(pair for pair, count in shared.items() if count >= _SKETCH // 2)
-    for first, second in candidates:
+    for first, second in candidates(sketches):
         if _jaccard(_shingles(by_path[first]), _shingles(by_path[second])) >= NEAR:
             parent[root(second)] = root(first)
     groups: dict[str, list[Article]] = defaultdict(list)
     for article in articles:
         groups[root(article.source_path)].append(article)
     return list(groups.values())
+
+
+def candidates(sketches: Mapping[str, Sketch]) -> list[tuple[str, str]]:
+    """The pairs of articles (by path) whose sketches share enough hashes to be compared."""
+    by_value: dict[int, list[str]] = defaultdict(list)
+    for path, values in sketches.items():
+        for value in values:
+            by_value[value].append(path)
+    shared: Counter[tuple[str, str]] = Counter()
+    for paths in by_value.values():
+        # A phrase every dispatch shares says nothing about sameness; the pairs are counted
+        # in C (Counter.update), since this runs on every rebuild.
+        if 1 < len(paths) <= _COMMON:
+            shared.update(combinations(sorted(paths), 2))
+    # Copies of one story share most of their smallest hashes; only those pairs are compared.
+    return sorted(pair for pair, count in shared.items() if count >= _SKETCH // 2)
+
+
+def stays_alone(me: int, old: Sketch, new: Sketch, sketches: Sequence[Sketch]) -> bool:
+    """Whether merge groups every article as before when article ``me`` (a place in
+    ``sketches``, which holds its ``old`` sketch) changes to the ``new`` sketch, and pairs
+    it with no other article either way: then it is merged with none, and no other pair
+    depends on it. ``sketches`` holds every article's sketch."""
+    changed = set(old) ^ set(new)
+    sharing: dict[int, list[int]] = {value: [] for value in set(old) | set(new)}
+    for number, values in enumerate(sketches):
+        if number != me:
+            for value in values:
+                if value in sharing:
+                    sharing[value].append(number)
+    for value in changed:
+        # Its count of articles crosses the stock-phrase limit with this one in or out:
+        # pairs of two others would be found or lost.
+        if len(sharing[value]) == _COMMON:
+            return False
+    return not _paired(old, sharing) and not _paired(new, sharing)
+
+
+def _paired(values: Sketch, sharing: Mapping[int, list[int]]) -> bool:
+    """Whether an article of this sketch is a candidate pair of any other (see _group)."""
+    shared: Counter[int] = Counter()
+    for value in values:
+        others = sharing[value]
+        if 0 < len(others) < _COMMON:  # the value is shared by 2 to _COMMON articles
+            shared.update(others)
+    return any(count >= _SKETCH // 2 for count in shared.values())
 
 
 def _text(article: Article) -> str:

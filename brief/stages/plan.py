@@ -41,15 +41,7 @@ def plan(site: Site, config: Config) -> tuple[Page, ...]:
     pages = [home(site, config, group)]
     neighbours = _neighbours(site.topics)
     pages += [
-        Page(
-            a.url,
-            "article.html",
-            {
-                "article": a,
-                "related": site.related.get(a.slug, ()),
-                "neighbours": tuple(neighbours.get(a.source_path, ())),
-            },
-        )
+        article_page(a, site.related.get(a.slug, ()), tuple(neighbours.get(a.source_path, ())))
         for a in site.articles
     ]
     for number, day in enumerate(site.days):
@@ -135,6 +127,18 @@ def plan(site: Site, config: Config) -> tuple[Page, ...]:
         pages.append(sitemap(pages))
     pages.append(Page("robots.txt", "robots.txt", {}))
     return tuple(pages)
+
+
+def article_page(
+    article: Article, related: tuple[Card, ...], neighbours: tuple[Neighbours, ...]
+) -> Page:
+    """An article's page: the article whole, the cards of related articles, and the newer
+    and older article of each of its topics (brief.shortcut makes it alone, from these)."""
+    return Page(
+        article.url,
+        "article.html",
+        {"article": article, "related": related, "neighbours": neighbours},
+    )
 
 
 def home(site: Site, config: Config, group: Callable[[Sequence[Card]], tuple[Group, ...]]) -> Page:

@@ -12,7 +12,7 @@ import jinja2
 from brief.config import Config
 from brief.errors import ContentError, Diagnostic, error
 from brief.fragments import forget_fragments
-from brief.model import OutputFile, Page, Site
+from brief.model import OutputFile, Page, Site, SiteInfo
 from brief.parallel import stream_chunks
 from brief.templating import theme_path
 
@@ -25,13 +25,13 @@ def render(
     workers: int = 1,
 ) -> tuple[OutputFile, ...]:
     """Render every page; gather every distinct template error, then fail once."""
-    return tuple(render_each(pages, env, site, config, workers))
+    return tuple(render_each(pages, env, site.info, config, workers))
 
 
 def render_each(
     pages: Sequence[Page],
     env: jinja2.Environment,
-    site: Site,
+    info: SiteInfo,
     config: Config,
     workers: int = 1,
 ) -> Iterator[OutputFile]:
@@ -39,7 +39,7 @@ def render_each(
     the whole site in memory; the template errors are raised after the last page."""
 
     def work(chunk: Sequence[Page]) -> list[OutputFile | _Problem]:
-        return [_render_page(page, env, site, config) for page in chunk]
+        return [_render_page(page, env, info, config) for page in chunk]
 
     forget_fragments(env)  # before the workers fork, so that none inherits a stale one
     problems: dict[tuple[str, int | None, str], Diagnostic] = {}
@@ -59,12 +59,12 @@ _Problem = tuple[tuple[str, int | None, str], Diagnostic]
 
 
 def _render_page(
-    page: Page, env: jinja2.Environment, site: Site, config: Config
+    page: Page, env: jinja2.Environment, info: SiteInfo, config: Config
 ) -> OutputFile | _Problem:
     """One page's bytes, or the template problem (keyed so that each is reported once)."""
     try:
         template = env.get_template(page.template)
-        html = template.render(site=site.info, page_url=page.url, **page.context)
+        html = template.render(site=info, page_url=page.url, **page.context)
     except jinja2.TemplateSyntaxError as exc:
         where = _template_path(exc.filename or exc.name or page.template, config)
         message = exc.message or "syntax error"

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import random
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
-from brief.stages.merge import merge
+from brief.stages.merge import candidates, merge, stays_alone
 
 from .helpers import article
 
@@ -83,3 +85,48 @@ def test_a_merged_copy_does_not_collide_on_its_slug_and_the_page_lists_it(
     assert out.startswith("Built 1 article,") and "0 warnings" in out
     page = (project / "site/articles/ryabkov-on-geneva-talks/index.html").read_text()
     assert "Also reported by" in page and "identical text" in page
+
+
+def test_an_article_that_stays_alone_changes_no_candidate_pair_and_is_in_none() -> None:
+    # brief.shortcut skips merge when one article's sketch changes and stays_alone says
+    # so: the pairs merge compares must then be the same, and none of them hold it. Small
+    # pools of hashes make shared values common, near and across the stock-phrase limit.
+    rng = random.Random(11)
+    outcomes = Counter[bool]()
+    for _ in range(400):
+        count, pool = rng.randrange(20, 80), rng.randrange(30, 600)
+        sketches = [tuple(sorted(rng.sample(range(pool), 24))) for _ in range(count)]
+        for _ in range(rng.randrange(4)):  # copies of one story share most of their hashes
+            a, b = rng.sample(range(count), 2)
+            sketches[b] = tuple(sorted({*sketches[a][:20], *rng.sample(range(pool), 4)}))
+        me = rng.randrange(count)
+        new = list(sketches[me])
+        for _ in range(rng.randrange(7)):
+            new[rng.randrange(len(new))] = rng.randrange(pool)
+        changed = tuple(sorted(set(new)))
+        alone = stays_alone(me, sketches[me], changed, sketches)
+        outcomes[alone] += 1
+        if alone:
+            before = candidates({f"a{n}": s for n, s in enumerate(sketches)})
+            sketches[me] = changed
+            after = candidates({f"a{n}": s for n, s in enumerate(sketches)})
+            assert before == after
+            assert f"a{me}" not in {path for pair in after for path in pair}
+    assert outcomes[True] > 50 and outcomes[False] > 50  # both ways were tried
+
+
+def test_an_article_taking_up_a_hash_fifty_others_share_does_not_stay_alone() -> None:
+    # Fifty articles share twelve hashes: each pair is compared. A fifty-first article with
+    # one of them makes it a stock phrase, and the pairs are no longer compared.
+    block = tuple(range(1000, 1012))
+    sketches = [
+        tuple(sorted(block + tuple(range(n * 100 + 20000, n * 100 + 20012)))) for n in range(50)
+    ]
+    sketches.append(tuple(range(9000, 9024)))
+    me, new = 50, tuple(sorted((1000, *range(9000, 9023))))
+    paths = [f"a{n}" for n in range(51)]
+    before = candidates(dict(zip(paths, sketches, strict=True)))
+    after = candidates(dict(zip(paths, [*sketches[:50], new], strict=True)))
+    assert len(before) == 50 * 49 // 2 and after == []
+    assert not stays_alone(me, sketches[me], new, sketches)
+    assert stays_alone(me, sketches[me], tuple(range(9001, 9025)), sketches)

@@ -1,0 +1,158 @@
+"""brief.shortcut: one article's body edited -> its page alone, equal to a clean build.
+
+The differential tests (test_incremental.py) take the shortcut whenever their random edit
+allows it; these make sure it is taken when it should be, and not when it must not be.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from pathlib import Path
+
+import pytest
+
+from brief import cache, shortcut
+from brief.build import build
+from brief.config import load_config
+from brief.model import Site
+
+from .test_incremental import _add_article, _compare, _project
+
+
+@pytest.fixture
+def assembled(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many articles each build assembled the whole site from (none: the shortcut)."""
+    import brief.build
+
+    calls: list[int] = []
+    whole = brief.build.assemble
+
+    def counted(*args: object, **kwargs: object) -> Site:
+        site = whole(*args, **kwargs)  # type: ignore[arg-type]
+        calls.append(len(site.articles))
+        return site
+
+    monkeypatch.setattr(brief.build, "assemble", counted)
+    return calls
+
+
+def _built(root: Path, seed: int = 7) -> tuple[Path, shortcut.Outline]:
+    rng = random.Random(seed)
+    project = _project(root, rng)
+    for _ in range(24):  # 40 articles, a feed entry each: most are in no feed
+        _add_article(rng, project)
+    config = (project / "brief.yaml").read_text()
+    (project / "brief.yaml").write_text(re.sub(r"feed_entries: \d+", "feed_entries: 1", config))
+    build(load_config(project))
+    outline = shortcut.load(project, "site")
+    assert outline is not None
+    return project, outline
+
+
+def _unfed(outline: shortcut.Outline) -> list[Path]:
+    """The articles with a page that no feed carries whole."""
+    return [Path(outline.paths[n]) for n in sorted(outline.pages) if n not in outline.fed]
+
+
+def _add_paragraph(path: Path, text: str = "The delegations met again after lunch.") -> None:
+    path.write_text(path.read_text().rstrip("\n") + f"\n\n{text}\n")
+
+
+def test_a_body_edit_renders_its_page_alone_without_assembling_the_site(
+    tmp_path: Path, assembled: list[int]
+) -> None:
+    project, outline = _built(tmp_path / "project")
+    edited = project / _unfed(outline)[0]
+    _add_paragraph(edited)
+    assembled.clear()
+    report = build(load_config(project))
+    assert assembled == []  # the whole-site stages did not run
+    assert (report.files, report.removed) == (1, 0)
+    assert len(_pages_saying(project, "after lunch")) == 1
+    _add_paragraph(edited, "And again before dinner.")  # the next edit: from the new outline
+    assert build(load_config(project)).files == 1
+    assert assembled == []
+    assert _pages_saying(project, "after lunch") == _pages_saying(project, "before dinner")
+    _compare(project, tmp_path / "clean", "two body edits, by the shortcut")
+
+
+def _pages_saying(project: Path, text: str) -> list[Path]:
+    return [p for p in (project / "site").rglob("*.html") if text in p.read_text()]
+
+
+def _title_edit(path: Path) -> None:
+    if path.suffix == ".md":
+        path.write_text(path.read_text().replace("title: ", "title: Again: ", 1))
+    else:
+        title, rest = path.read_text().split("\n", 1)
+        path.write_text(f"{title} again\n{rest}")
+
+
+def test_what_the_rest_of_the_site_shows_of_an_article_takes_the_whole_way(
+    tmp_path: Path, assembled: list[int]
+) -> None:
+    project, outline = _built(tmp_path / "project")
+    unfed = _unfed(outline)
+    fed = [Path(outline.paths[n]) for n in sorted(outline.fed)]
+    steps = [
+        ("its title, on every listing", lambda: _title_edit(project / unfed[0])),
+        ("a topic's phrase", lambda: _add_paragraph(project / unfed[1], "On arms control.")),
+        ("a quote", lambda: _add_paragraph(project / unfed[2], "“No,” Lavrov said.")),
+        ("an article a feed carries whole", lambda: _add_paragraph(project / fed[0])),
+        ("two articles", lambda: [_add_paragraph(project / p) for p in unfed[3:5]]),
+        (
+            "a copy of it",
+            lambda: (
+                (project / unfed[5])
+                .with_name("copy.txt")
+                .write_text((project / unfed[5]).read_text())
+            ),
+        ),
+    ]
+    for what, edit in steps:
+        assembled.clear()
+        edit()
+        build(load_config(project))
+        assert assembled, what
+        _compare(project, tmp_path / "clean", what)
+
+
+def test_an_edit_after_the_article_was_copied_takes_the_whole_way(
+    tmp_path: Path, assembled: list[int]
+) -> None:
+    # A copy merged into it pairs the two: a body edit may split them apart again.
+    project, outline = _built(tmp_path / "project")
+    original = project / _unfed(outline)[0]
+    original.with_name(f"{original.stem}-copy{original.suffix}").write_bytes(original.read_bytes())
+    build(load_config(project))
+    _add_paragraph(original)
+    assembled.clear()
+    build(load_config(project))
+    assert assembled
+    _compare(project, tmp_path / "clean", "an edit to a merged article")
+
+
+@pytest.mark.parametrize("damage", ["garbage", "out of range", "stale stamp", "missing page"])
+def test_a_damaged_or_stale_outline_takes_the_whole_way_and_equals_a_clean_build(
+    tmp_path: Path, assembled: list[int], damage: str
+) -> None:
+    project, outline = _built(tmp_path / "project")
+    edited = _unfed(outline)[0]
+    saved = cache.load_outline(project, "site")
+    if damage == "garbage":
+        cache.save_outline(project, "site", ("not", "an", "outline"))
+    elif damage == "out of range":
+        pages = dict(saved[8])
+        me = outline.paths.index(edited.as_posix())
+        pages[me] = ((len(outline.paths) + 5,), pages[me][1])  # a related article past the end
+        cache.save_outline(project, "site", (*saved[:8], pages, saved[9]))
+    elif damage == "stale stamp":
+        cache.save_outline(project, "site", ("0" * 32, *saved[1:]))
+    else:  # a file of the site deleted by hand: the whole way writes it again
+        (project / "site/404.html").unlink()
+    _add_paragraph(project / edited)
+    assembled.clear()
+    build(load_config(project))
+    assert assembled, damage
+    _compare(project, tmp_path / "clean", damage)
