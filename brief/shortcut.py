@@ -143,11 +143,12 @@ def take(
     if problems or len(read) != 1 or any(p.path == source.path for p in outline.problems):
         return None  # a warning, now or before: the whole way reports it as it does
     article, sketch = read[0], sketches[source.path]
+    out = str(output)
     if (
         shape(article) != outline.shapes[me]
         or me in outline.fed
         or not stays_alone(me, outline.sketches[me], sketch, outline.sketches)
-        or not all(present(output / path, record) for path, record in before.records.items())
+        or not all(present(out, path, record) for path, record in before.records.items())
     ):
         return None
     records = dict(before.records)
