@@ -119,10 +119,12 @@ def _also(article: Article) -> str:
 
 
 def shape(article: Article) -> str:
-    """A digest of all the whole-site stages read of an article as tagged: its card (what
-    every listing shows), its mentions (the name pages), whether it is a draft, and what
-    merge added. Two versions of an article with one shape and one merge sketch can differ
-    only on their own page and in the feeds that carry them whole (see brief.shortcut)."""
+    """A digest of all the whole-site stages read of an article but its merge sketch: its
+    card (what every listing shows), its mentions (the name pages), whether it is a draft
+    (and what merge added, which is nothing before merge: brief.shortcut compares articles
+    as read, and leaves merging to merge.stays_alone). Two versions of an article with one
+    shape and one sketch can differ only on their own page and in the feeds that carry
+    them whole."""
     mentions = (
         "".join(_delimited(m.name, m.kind, *m.aliases_seen)) + "|" for m in article.mentions
     )

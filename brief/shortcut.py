@@ -43,7 +43,9 @@ class Outline:
     are indexes into ``paths`` (discover's order); ``pages`` is keyed by the article's place
     and holds its related articles' places and its neighbours."""
 
-    stamp: str  # the build it describes: its manifest has the same stamp
+    # The build it describes (its manifest has the same stamp): "" until save() writes it
+    # with the stamp of the build that made it, which is known only once pages are written.
+    stamp: str
     site_fp: str
     found: tuple[str, ...]  # discover's problems, formatted
     problems: tuple[Diagnostic, ...]  # the build's, before the search index's
@@ -124,10 +126,11 @@ def take(
     workers: int | None,
 ) -> Shortcut | None:
     """The rebuild of the one edited article, or None when the whole way must be taken."""
+    if not before.stamp:
+        return None
     outline = load(config.root, config.output_dir)
     if (
         outline is None
-        or not before.stamp
         or outline.stamp != before.stamp
         or outline.site_fp != inputs.site_fp
         or outline.found != tuple(d.format() for d in inputs.found)
@@ -276,7 +279,7 @@ def load(root: Path, output_dir: str) -> Outline | None:
             },
             frozenset(map(int, fed)),
         )
-    except (TypeError, ValueError, AttributeError):
+    except (TypeError, ValueError, AttributeError, OverflowError):
         return None
     return outline if _consistent(outline) else None
 

@@ -459,17 +459,19 @@ def _compare(project: Path, clean: Path, what: str) -> None:
     )
     fresh = _outcome(lambda: build(load_config(clean), use_cache=False))
     assert incremental == fresh, what
-    if incremental is None:
+    if incremental[0] == "built":
         assert _differences(project / "site", clean / "site") == [], what
 
 
-def _outcome(run: Callable[[], BuildReport]) -> list[str] | None:
-    """None for a good build, else its messages: both builds must fail alike."""
+def _outcome(run: Callable[[], BuildReport]) -> tuple[str, ...]:
+    """What a build said: its counts and warnings, or the messages it failed with. Both
+    builds must say the same."""
     try:
-        run()
+        report = run()
     except BriefError as exc:
-        return [d.format() for d in exc.diagnostics]
-    return None
+        return ("failed", *(d.format() for d in exc.diagnostics))
+    warnings = (d.format() for d in report.warnings)
+    return ("built", f"{report.articles} articles, {report.pages} pages", *warnings)
 
 
 def _tree(root: Path) -> dict[str, bytes]:
@@ -505,7 +507,9 @@ def _write_config(root: Path, rng: random.Random) -> None:
         "base_url: https://example.org/briefing/\n"
         f"page_size: {rng.choice((3, 4, 6))}\n"
         f"home_articles: {rng.choice((2, 5, 10))}\n"
-        f"feed_entries: {rng.choice((3, 10))}\n"
+        # One entry a feed leaves most articles out of every feed: their body edits take
+        # brief.shortcut, which declines an article that a feed carries whole.
+        f"feed_entries: {rng.choice((1, 3, 10))}\n"
         f"briefing: {rng.choice(('day', 'week'))}\n"
         "search: false\n"
     )

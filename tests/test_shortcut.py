@@ -83,7 +83,7 @@ def _pages_saying(project: Path, text: str) -> list[Path]:
 
 def _title_edit(path: Path) -> None:
     if path.suffix == ".md":
-        path.write_text(path.read_text().replace("title: ", "title: Again: ", 1))
+        path.write_text(path.read_text().replace("title: ", "title: Again, ", 1))
     else:
         title, rest = path.read_text().split("\n", 1)
         path.write_text(f"{title} again\n{rest}")
@@ -105,7 +105,7 @@ def test_what_the_rest_of_the_site_shows_of_an_article_takes_the_whole_way(
             "a copy of it",
             lambda: (
                 (project / unfed[5])
-                .with_name("copy.txt")
+                .with_name(f"{unfed[5].stem}-copy{unfed[5].suffix}")
                 .write_text((project / unfed[5]).read_text())
             ),
         ),
