@@ -1,18 +1,19 @@
-"""The last build's outline + one edited article -> its page alone, when nothing else changed.
+"""The last build's outline + one edited article -> its page and feeds, when all else holds.
 
 The commonest rebuild is one article edited: a paragraph fixed, a line pasted. Most such
-edits change that article's page and nothing else. Whether one did is decided from what
-the whole-site stages read of the article: its shape (card, mentions, draft, what merge
-added: fingerprints.shape), its merge sketch, and whether a feed carries it whole. When
-all are as before, the rest of the site is as before, and its page is made from the
-outline the last build left: the paths of its related articles and of its neighbours in
-each topic. A rebuild of 10,000 articles then loads a dozen cached articles instead of all
-of them, and neither merges, assembles, plans nor fingerprints the site again (1.2 s of
-2 s here).
+edits change that article's page, and the feeds that carry it whole, and nothing else.
+Whether one did is decided from what the whole-site stages read of the article: its shape
+(card, mentions, draft: fingerprints.shape) and its merge sketch. When both are as before,
+the rest of the site is as before, and those pages are made from the outline the last
+build left: the places of the article's related articles and of its neighbours in each
+topic, and each feed's entries. A rebuild of 10,000 articles then loads the cached
+articles those pages show instead of all of them, and neither merges, assembles, plans nor
+fingerprints the site again (1.2 s of 2 s here).
 
 Anything in doubt (another file added, removed or changed; a warning; a settings or
-template change; an outline that is not the last build's) takes the whole way. The
-differential tests compare both ways with a clean build.
+template change; an outline that is not the last build's; a feed entry that merge gave
+other sources) takes the whole way. The differential tests compare both ways with a clean
+build.
 """
 
 from __future__ import annotations
@@ -30,11 +31,14 @@ from brief.incremental import Files, Inputs, Reader, changed_files, present
 from brief.model import Article, Card, Feed, Neighbours, Page
 from brief.stages.assemble import site_info
 from brief.stages.merge import Sketch, stays_alone
-from brief.stages.plan import article_page
+from brief.stages.plan import article_page, feed_page
 
 Neighbour = tuple[str, int, int]
 """A topic's slug and the places (in Outline.paths) of the newer and older article, -1
 for none."""
+
+FeedPlan = tuple[str, str, str, str, str, tuple[int, ...]]
+"""A feed page's template, and its feed's title, page URL, URL, id and entries' places."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +58,8 @@ class Outline:
     shapes: tuple[str, ...]
     sketches: tuple[Sketch, ...]
     pages: dict[int, tuple[tuple[int, ...], tuple[Neighbour, ...]]]
-    fed: frozenset[int]  # the places of the articles some feed carries whole
+    feeds: dict[str, FeedPlan]  # by the feed's path
+    merged: frozenset[int]  # feed entries that merge gave other sources (also_reported_by)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +88,8 @@ def outline_of(
     place = {path: number for number, path in enumerate(paths)}
     shapes = {a.source_path: shape(a) for a in articles}
     planned: dict[int, tuple[tuple[int, ...], tuple[Neighbour, ...]]] = {}
-    fed: set[int] = set()
+    feeds: dict[str, FeedPlan] = {}
+    merged: set[int] = set()
     for page in pages:
         context = page.context
         if page.template == "article.html":
@@ -98,7 +104,16 @@ def outline_of(
                 ),
             )
         elif isinstance(feed := context.get("feed"), Feed):
-            fed.update(place[entry.source_path] for entry in feed.entries)
+            entries = tuple(place[entry.source_path] for entry in feed.entries)
+            feeds[page.path] = (
+                page.template,
+                feed.title,
+                feed.page_url,
+                feed.url,
+                feed.id,
+                entries,
+            )
+            merged.update(place[e.source_path] for e in feed.entries if e.also_reported_by)
     return Outline(
         "",
         inputs.site_fp,
@@ -109,7 +124,8 @@ def outline_of(
         tuple(shapes.get(path, "") for path in paths),
         tuple(sketches.get(path, ()) for path in paths),
         planned,
-        frozenset(fed),
+        feeds,
+        frozenset(merged),
     )
 
 
@@ -149,19 +165,20 @@ def take(
     out = str(output)
     if (
         shape(article) != outline.shapes[me]
-        or me in outline.fed
         or not stays_alone(me, outline.sketches[me], sketch, outline.sketches)
         or not all(present(out, path, record) for path, record in before.records.items())
     ):
         return None
+    pages = _pages(article, me, outline, inputs, config)
+    if pages is None:
+        return None
     records = dict(before.records)
     stale: list[Page] = []
-    planned = outline.pages.get(me)
-    if planned is not None:  # else a draft, left out of the site
-        page = _page(article, planned, outline, inputs, config)
-        if page is None or page.path not in records:
-            return None
-        fingerprint = Fingerprinter(inputs.site_fp).page(page)
+    fingerprints = Fingerprinter(inputs.site_fp)
+    for page in pages:
+        if page.path not in records:
+            return None  # the outline names a page the last build did not write
+        fingerprint = fingerprints.page(page)
         if records[page.path].fingerprint != fingerprint:
             records[page.path] = cache.PageRecord(fingerprint, -1)
             stale.append(page)
@@ -195,23 +212,30 @@ def take(
             outline.shapes,
             tuple(drawn),
             outline.pages,
-            outline.fed,
+            outline.feeds,
+            outline.merged,
         ),
         (key, (article, sketch)),
         cache.article_key(source.path, outline.digests[me], inputs.content_fp),
     )
 
 
-def _page(
-    article: Article,
-    planned: tuple[tuple[int, ...], tuple[Neighbour, ...]],
-    outline: Outline,
-    inputs: Inputs,
-    config: Config,
-) -> Page | None:
-    """The article's page as plan makes it, from the cards of the articles it names."""
-    related, neighbours = planned
-    places = {*related, *(n for _, newer, older in neighbours for n in (newer, older) if n >= 0)}
+def _pages(
+    article: Article, me: int, outline: Outline, inputs: Inputs, config: Config
+) -> list[Page] | None:
+    """The article's page and the feeds that carry it, as plan makes them, from the cached
+    articles they show; None when one is missing or merge changed it (its cached copy is
+    as read, without the sources merge added)."""
+    planned = outline.pages.get(me)  # None for a draft, left out of the site
+    related, neighbours = planned if planned is not None else ((), ())
+    feeds = [plan for plan in outline.feeds.values() if me in plan[5]]
+    places = {
+        *related,
+        *(n for _, newer, older in neighbours for n in (newer, older) if n >= 0),
+        *(n for plan in feeds for n in plan[5] if n != me),
+    }
+    if places & outline.merged:
+        return None
     keys = {
         n: cache.article_key(outline.paths[n], outline.digests[n], inputs.content_fp)
         for n in places
@@ -219,18 +243,26 @@ def _page(
     entries = cache.load_entries(config.root, keys.values())
     if len(entries) < len(set(keys.values())):
         return None  # the cache lost one: the whole way reads it again
-    cards = {n: Card.of(entries[key][0]) for n, key in keys.items()}
+    shown = {n: entries[key][0] for n, key in keys.items()} | {me: article}
+    cards = {n: Card.of(shown[n]) for n in places}
     topics = {topic.slug: topic for topic in inputs.topics}
     if any(slug not in topics for slug, _, _ in neighbours):
         return None
-    return article_page(
-        article,
-        tuple(cards[n] for n in related),
-        tuple(
-            Neighbours(topics[slug], cards.get(newer), cards.get(older))
-            for slug, newer, older in neighbours
-        ),
-    )
+    pages = [
+        feed_page(template, Feed(title, page_url, url, id_, tuple(shown[n] for n in entries_)))
+        for template, title, page_url, url, id_, entries_ in feeds
+    ]
+    if planned is not None:
+        page = article_page(
+            article,
+            tuple(cards[n] for n in related),
+            tuple(
+                Neighbours(topics[slug], cards.get(newer), cards.get(older))
+                for slug, newer, older in neighbours
+            ),
+        )
+        pages.insert(0, page)
+    return pages
 
 
 def save(root: Path, output_dir: str, outline: Outline, stamp: str) -> None:
@@ -251,7 +283,8 @@ def save(root: Path, output_dir: str, outline: Outline, stamp: str) -> None:
             outline.shapes,
             outline.sketches,
             outline.pages,
-            outline.fed,
+            outline.feeds,
+            outline.merged,
         ),
     )
 
@@ -260,7 +293,9 @@ def load(root: Path, output_dir: str) -> Outline | None:
     """The saved outline, or None when there is none or it is not of the right shape."""
     saved: Any = cache.load_outline(root, output_dir)
     try:
-        stamp, site_fp, found, problems, paths, digests, shapes, sketches, pages, fed = saved
+        stamp, site_fp, found, problems, paths, digests, shapes, sketches, pages, feeds, merged = (
+            saved
+        )
         outline = Outline(
             str(stamp),
             str(site_fp),
@@ -277,11 +312,18 @@ def load(root: Path, output_dir: str) -> Outline | None:
                 )
                 for n, (related, around) in pages.items()
             },
-            frozenset(map(int, fed)),
+            {str(path): _feed_plan(*plan) for path, plan in feeds.items()},
+            frozenset(map(int, merged)),
         )
     except (TypeError, ValueError, AttributeError, OverflowError):
         return None
     return outline if _consistent(outline) else None
+
+
+def _feed_plan(
+    template: str, title: str, page_url: str, url: str, id_: str, entries: tuple[int, ...]
+) -> FeedPlan:
+    return (str(template), str(title), str(page_url), str(url), str(id_), tuple(map(int, entries)))
 
 
 def _consistent(outline: Outline) -> bool:
@@ -289,7 +331,9 @@ def _consistent(outline: Outline) -> bool:
     count = len(outline.paths)
     if not len(outline.digests) == len(outline.shapes) == len(outline.sketches) == count:
         return False
-    places = set(outline.fed) | set(outline.pages)
+    places = set(outline.merged) | set(outline.pages)
+    for plan in outline.feeds.values():
+        places.update(plan[5])
     for related, neighbours in outline.pages.values():
         places.update(related)
         places.update(n for _, newer, older in neighbours for n in (newer, older) if n >= 0)

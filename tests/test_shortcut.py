@@ -37,13 +37,15 @@ def assembled(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return calls
 
 
-def _built(root: Path, seed: int = 7) -> tuple[Path, shortcut.Outline]:
+def _built(root: Path, seed: int = 7, feed_entries: int = 1) -> tuple[Path, shortcut.Outline]:
     rng = random.Random(seed)
     project = _project(root, rng)
     for _ in range(24):  # 40 articles, a feed entry each: most are in no feed
         _add_article(rng, project)
     config = (project / "brief.yaml").read_text()
-    (project / "brief.yaml").write_text(re.sub(r"feed_entries: \d+", "feed_entries: 1", config))
+    (project / "brief.yaml").write_text(
+        re.sub(r"feed_entries: \d+", f"feed_entries: {feed_entries}", config)
+    )
     build(load_config(project))
     outline = shortcut.load(project, "site")
     assert outline is not None
@@ -52,7 +54,12 @@ def _built(root: Path, seed: int = 7) -> tuple[Path, shortcut.Outline]:
 
 def _unfed(outline: shortcut.Outline) -> list[Path]:
     """The articles with a page that no feed carries whole."""
-    return [Path(outline.paths[n]) for n in sorted(outline.pages) if n not in outline.fed]
+    return [Path(outline.paths[n]) for n in sorted(outline.pages) if n not in _fed(outline)]
+
+
+def _fed(outline: shortcut.Outline) -> set[int]:
+    """The places of the articles some feed carries whole."""
+    return {n for plan in outline.feeds.values() for n in plan[5]}
 
 
 def _add_paragraph(path: Path, text: str = "The delegations met again after lunch.") -> None:
@@ -77,8 +84,43 @@ def test_a_body_edit_renders_its_page_alone_without_assembling_the_site(
     _compare(project, tmp_path / "clean", "two body edits, by the shortcut")
 
 
-def _pages_saying(project: Path, text: str) -> list[Path]:
-    return [p for p in (project / "site").rglob("*.html") if text in p.read_text()]
+def test_a_body_edit_to_an_article_in_the_feeds_renders_its_page_and_those_feeds(
+    tmp_path: Path, assembled: list[int]
+) -> None:
+    project, outline = _built(tmp_path / "project", feed_entries=3)
+    newest = max(_fed(outline), key=lambda n: sum(n in plan[5] for plan in outline.feeds.values()))
+    carrying = {path for path, plan in outline.feeds.items() if newest in plan[5]}
+    assert len(carrying) >= 3  # the site's feeds (Atom and JSON) and its topic's or source's
+    _add_paragraph(project / outline.paths[newest])
+    assembled.clear()
+    report = build(load_config(project))
+    assert assembled == []
+    assert report.files == 1 + len(carrying)
+    assert {
+        p.relative_to(project / "site").as_posix()
+        for p in _pages_saying(project, "after lunch", "*.*")
+    } >= carrying
+    _compare(project, tmp_path / "clean", "a body edit to an article in the feeds")
+
+
+def test_a_feed_holding_an_article_merged_with_its_copy_takes_the_whole_way(
+    tmp_path: Path, assembled: list[int]
+) -> None:
+    # The cache holds articles as read; a feed shows the merged one, with its other sources.
+    project, outline = _built(tmp_path / "project", feed_entries=3)
+    site_feed = outline.feeds["feed.xml"][5]
+    copied, edited = (project / outline.paths[n] for n in site_feed[:2])
+    copied.with_name(f"{copied.stem}-copy{copied.suffix}").write_bytes(copied.read_bytes())
+    build(load_config(project))
+    _add_paragraph(edited)
+    assembled.clear()
+    build(load_config(project))
+    assert assembled
+    _compare(project, tmp_path / "clean", "an edit beside a merged feed entry")
+
+
+def _pages_saying(project: Path, text: str, pattern: str = "*.html") -> list[Path]:
+    return [p for p in (project / "site").rglob(pattern) if text in p.read_text()]
 
 
 def _title_edit(path: Path) -> None:
@@ -94,12 +136,10 @@ def test_what_the_rest_of_the_site_shows_of_an_article_takes_the_whole_way(
 ) -> None:
     project, outline = _built(tmp_path / "project")
     unfed = _unfed(outline)
-    fed = [Path(outline.paths[n]) for n in sorted(outline.fed)]
     steps = [
         ("its title, on every listing", lambda: _title_edit(project / unfed[0])),
         ("a topic's phrase", lambda: _add_paragraph(project / unfed[1], "On arms control.")),
         ("a quote", lambda: _add_paragraph(project / unfed[2], "“No,” Lavrov said.")),
-        ("an article a feed carries whole", lambda: _add_paragraph(project / fed[0])),
         ("two articles", lambda: [_add_paragraph(project / p) for p in unfed[3:5]]),
         (
             "a copy of it",
@@ -146,7 +186,7 @@ def test_a_damaged_or_stale_outline_takes_the_whole_way_and_equals_a_clean_build
         pages = dict(saved[8])
         me = outline.paths.index(edited.as_posix())
         pages[me] = ((len(outline.paths) + 5,), pages[me][1])  # a related article past the end
-        cache.save_outline(project, "site", (*saved[:8], pages, saved[9]))
+        cache.save_outline(project, "site", (*saved[:8], pages, *saved[9:]))
     elif damage == "stale stamp":
         cache.save_outline(project, "site", ("0" * 32, *saved[1:]))
     else:  # a file of the site deleted by hand: the whole way writes it again

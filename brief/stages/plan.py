@@ -230,11 +230,9 @@ def feeds(site: Site, config: Config) -> list[Page]:
 
     site_feed = Feed(site.info.title, "", "feed.xml", "feed", site.articles[:size])
     pages = [
-        Page("feed.xml", "atom.xml", {"feed": site_feed}),
-        Page(
-            "feed.json",
-            "feed.json",
-            {"feed": Feed(site.info.title, "", "feed.json", "feed", site.articles[:size])},
+        feed_page("atom.xml", site_feed),
+        feed_page(
+            "feed.json", Feed(site.info.title, "", "feed.json", "feed", site.articles[:size])
         ),
     ]
     for index in site.topics:
@@ -245,7 +243,7 @@ def feeds(site: Site, config: Config) -> list[Page]:
             f"topics/{index.topic.slug}",
             entries(index.articles),
         )
-        pages.append(Page(feed.url, "atom.xml", {"feed": feed}))
+        pages.append(feed_page("atom.xml", feed))
     for source in site.sources:
         feed = Feed(
             f"{source.name} · {site.info.title}",
@@ -254,8 +252,13 @@ def feeds(site: Site, config: Config) -> list[Page]:
             f"sources/{source.slug}",
             entries(source.articles),
         )
-        pages.append(Page(feed.url, "atom.xml", {"feed": feed}))
+        pages.append(feed_page("atom.xml", feed))
     return pages
+
+
+def feed_page(template: str, feed: Feed) -> Page:
+    """A feed's page, at the feed's URL (brief.shortcut makes it alone, from its entries)."""
+    return Page(feed.url, template, {"feed": feed})
 
 
 def sitemap(pages: Sequence[Page]) -> Page:
