@@ -103,20 +103,21 @@ def test_a_body_edit_to_an_article_in_the_feeds_renders_its_page_and_those_feeds
     _compare(project, tmp_path / "clean", "a body edit to an article in the feeds")
 
 
-def test_a_feed_holding_an_article_merged_with_its_copy_takes_the_whole_way(
-    tmp_path: Path, assembled: list[int]
+@pytest.mark.parametrize("edited", ["the copied article", "another article of its feed"])
+def test_an_edit_near_an_article_merged_with_its_copy_takes_the_whole_way(
+    tmp_path: Path, assembled: list[int], edited: str
 ) -> None:
-    # The cache holds articles as read; a feed shows the merged one, with its other sources.
+    # A copy merged into an article pairs the two: a body edit may split them apart again.
+    # A feed shows the merged article, with its other sources; the cache holds it as read.
     project, outline = _built(tmp_path / "project", feed_entries=3)
-    site_feed = outline.feeds["feed.xml"][5]
-    copied, edited = (project / outline.paths[n] for n in site_feed[:2])
+    copied, beside = (project / outline.paths[n] for n in outline.feeds["feed.xml"][5][:2])
     copied.with_name(f"{copied.stem}-copy{copied.suffix}").write_bytes(copied.read_bytes())
     build(load_config(project))
-    _add_paragraph(edited)
+    _add_paragraph(copied if edited == "the copied article" else beside)
     assembled.clear()
     build(load_config(project))
     assert assembled
-    _compare(project, tmp_path / "clean", "an edit beside a merged feed entry")
+    _compare(project, tmp_path / "clean", f"an edit to {edited}")
 
 
 def _pages_saying(project: Path, text: str, pattern: str = "*.html") -> list[Path]:
@@ -156,21 +157,6 @@ def test_what_the_rest_of_the_site_shows_of_an_article_takes_the_whole_way(
         build(load_config(project))
         assert assembled, what
         _compare(project, tmp_path / "clean", what)
-
-
-def test_an_edit_after_the_article_was_copied_takes_the_whole_way(
-    tmp_path: Path, assembled: list[int]
-) -> None:
-    # A copy merged into it pairs the two: a body edit may split them apart again.
-    project, outline = _built(tmp_path / "project")
-    original = project / _unfed(outline)[0]
-    original.with_name(f"{original.stem}-copy{original.suffix}").write_bytes(original.read_bytes())
-    build(load_config(project))
-    _add_paragraph(original)
-    assembled.clear()
-    build(load_config(project))
-    assert assembled
-    _compare(project, tmp_path / "clean", "an edit to a merged article")
 
 
 @pytest.mark.parametrize("damage", ["garbage", "out of range", "stale stamp", "missing page"])
