@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
@@ -19,7 +19,7 @@ from brief.incremental import (
     render_changed,
     spare_for,
 )
-from brief.model import Article, BuildReport, OutputFile, SourceFile, Topic
+from brief.model import Article, BuildReport, SourceFile, Topic
 from brief.news.knowledge import Knowledge
 from brief.parallel import map_chunks, paused_collector, workers_for
 from brief.search import index_site
@@ -29,7 +29,7 @@ from brief.stages.normalize import normalize
 from brief.stages.parse import parse
 from brief.stages.plan import plan
 from brief.stages.tag import tag
-from brief.stages.write import check_output, clear_leftovers, write
+from brief.stages.write import Fill, Put, check_output, clear_leftovers, write
 
 Progress = Callable[[str, int, int], None]
 """Told (stage, done, total) as a build goes: the CLI draws it as a bar."""
@@ -240,20 +240,18 @@ def _report(
     )
 
 
-def _counted(
-    files: Iterable[OutputFile], count: int, stage: str, progress: Progress | None
-) -> Iterable[OutputFile]:
-    """``files`` as write() takes them, telling ``progress`` as each one is reached."""
+def _counted(fill: Fill, count: int, stage: str, progress: Progress | None) -> Fill:
+    """``fill`` as write() takes it, telling ``progress`` as each file is written."""
     if progress is None:
-        return files
+        return fill
 
-    def each() -> Iterator[OutputFile]:
-        for number, file in enumerate(files):
+    def each(put: Put) -> Iterator[object]:
+        for number, item in enumerate(fill(put)):
             progress(stage, number, count)
-            yield file
+            yield item
         progress(stage, count, count)
 
-    return each()
+    return each
 
 
 def _stop_on_errors(problems: Sequence[Diagnostic], strict: bool) -> None:

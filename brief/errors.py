@@ -91,6 +91,10 @@ class BriefError(Exception):
         )
         super().__init__("\n".join(d.format() for d in self.diagnostics))
 
+    def __reduce__(self) -> tuple[type[BriefError], tuple[tuple[Diagnostic, ...]]]:
+        # Raised in a forked worker (writing a page), it is pickled back to the build.
+        return (type(self), (self.diagnostics,))
+
 
 class ConfigError(BriefError):
     """The configuration, a data file or a command-line option is wrong."""

@@ -25,8 +25,8 @@ from brief.news.knowledge import Knowledge, load_knowledge
 from brief.parallel import workers_for
 from brief.stages.discover import discover
 from brief.stages.merge import Sketch
-from brief.stages.render import copy_static, render_each
-from brief.stages.write import Spare, make_spare, read_stamp
+from brief.stages.render import copy_static, render_into
+from brief.stages.write import Fill, Put, Spare, make_spare, read_stamp
 from brief.taxonomy import load_topics
 from brief.templating import make_environment, template_folders
 
@@ -57,7 +57,7 @@ class Files:
     10,000 articles held 260 MB of pages at once before. ``manifest()`` is complete once
     ``changed`` has been read to the end (it records each file's size)."""
 
-    changed: Iterator[OutputFile]
+    changed: Fill
     count: int
     html_changed: bool
     kept: tuple[str, ...]
@@ -271,12 +271,12 @@ def changed_files(
     ``static`` files. ``records`` holds every file of the new site (-1 as the size of those
     to write, filled in as they are)."""
     env = _environment(config, inputs.site_fp)
-    rendered = render_each(stale, env, info, config, workers_for(len(stale), workers))
 
-    def changed() -> Iterator[OutputFile]:
-        for file in chain(rendered, static):
-            records[file.path] = cache.PageRecord(records[file.path].fingerprint, len(file.data))
-            yield file
+    def changed(put: Put) -> Iterator[str]:
+        rendered = render_into(stale, env, info, config, workers_for(len(stale), workers), put)
+        for path, size in chain(rendered, ((file.path, put(file)) for file in static)):
+            records[path] = cache.PageRecord(records[path].fingerprint, size)
+            yield path
 
     written = {p.path for p in stale} | {f.path for f in static}
     stamp = _stamp(records)  # of the fingerprints, which are all known before rendering
@@ -285,7 +285,7 @@ def changed_files(
         return cache.Manifest(stamp, inputs.digest, records, articles, pages, ())
 
     return Files(
-        changed(),
+        changed,
         len(written),
         any(path.endswith(".html") for path in written),
         tuple(sorted(set(records) - written)),

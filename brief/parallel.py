@@ -80,14 +80,23 @@ def map_chunks(
     if workers <= 1 or len(items) < 2:
         with _collecting_new_garbage():
             return work(items)
-    return list(stream_chunks(work, items, workers))
+    # All results are kept: this process may hold as many of its own as it makes.
+    return list(stream_chunks(work, items, workers, hold=len(items)))
 
 
 def stream_chunks(
-    work: Callable[[Sequence[Item]], list[Result]], items: Sequence[Item], workers: int
+    work: Callable[[Sequence[Item]], list[Result]],
+    items: Sequence[Item],
+    workers: int,
+    hold: int = 2,
 ) -> Iterator[Result]:
     """As map_chunks, but each chunk's results are handed on as soon as they are in (in
-    order), so that a caller writing them out never holds all of them at once."""
+    order), so that a caller writing them out never holds all of them at once. This
+    process works on a chunk whenever the next result is not in, keeping at most ``hold``
+    of its own chunks' results waiting for their turn: a small number when results are
+    big and handed on (pages), a big one when they are small (a page's path and size, once
+    a worker has written it) or all kept anyway (articles). Two left it idle, waiting for
+    the pool's queue, about half of the time."""
     if workers <= 1 or len(items) < 2:
         with _collecting_new_garbage():
             for start in range(0, len(items), _STEP):
@@ -101,7 +110,7 @@ def stream_chunks(
     bounds = [(start, min(start + size, len(items))) for start in range(0, len(items), size)]
     try:
         with multiprocessing.get_context("fork").Pool(workers - 1, _start_worker) as pool:
-            yield from _shared_with(pool, workers - 1, work, items, bounds)
+            yield from _shared_with(pool, workers - 1, work, items, bounds, hold)
     finally:
         _JOB = None
 
@@ -112,6 +121,7 @@ def _shared_with(
     work: Callable[[Sequence[Item]], list[Result]],
     items: Sequence[Item],
     bounds: Sequence[tuple[int, int]],
+    hold: int,
 ) -> Iterator[Result]:
     """The chunks' results in order, made by ``pool`` and by this process whenever it would
     otherwise wait for the pool. This process used to only wait while a worker per core
@@ -119,8 +129,8 @@ def _shared_with(
     touches (reference counts): 110-130 MB each at 10,000 articles. Now one process fewer
     is forked; this one also writes the results, so it takes chunks only as it has time.
     The pool has four chunks a process queued at most (fewer left it idle while this
-    process worked), and this process keeps two of its own results waiting for their turn
-    at most: nothing piles up."""
+    process worked), and this process keeps ``hold`` of its own results waiting for their
+    turn at most."""
     queued: deque[AsyncResult[list[Result]] | list[Result]] = deque()
     in_pool = 0
     own = 0
@@ -131,7 +141,7 @@ def _shared_with(
             assigned, in_pool = assigned + 1, in_pool + 1
         head = queued[0]
         waiting = isinstance(head, AsyncResult) and not head.ready()
-        if waiting and assigned < len(bounds) and own < 2:
+        if waiting and assigned < len(bounds) and own < hold:
             start, end = bounds[assigned]
             with _collecting_new_garbage():
                 queued.append(work(items[start:end]))

@@ -7,6 +7,9 @@ import os
 import time
 from collections.abc import Sequence
 
+import pytest
+
+from brief.errors import OutputError, error
 from brief.parallel import map_chunks, paused_collector, stream_chunks
 
 
@@ -86,3 +89,19 @@ def test_streamed_work_in_this_process_collects_its_own_garbage_too() -> None:
         seen = set(stream_chunks(state, list(range(400)), 1))
         assert not gc.isenabled()
     assert seen == {True}
+
+
+def test_an_error_raised_in_a_forked_worker_reaches_this_process_whole() -> None:
+    # Workers write the pages they render: the output folder's guard may refuse one there.
+    here = os.getpid()
+    refused = error("a/../../b.html", None, "output", "page path leaves the output folder")
+
+    def work(chunk: Sequence[int]) -> list[int]:
+        if os.getpid() != here:
+            raise OutputError(refused)
+        time.sleep(0.01)
+        return list(chunk)
+
+    with pytest.raises(OutputError) as raised:
+        list(stream_chunks(work, list(range(2000)), 2))
+    assert raised.value.diagnostics == (refused,)

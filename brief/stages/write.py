@@ -90,22 +90,30 @@ class Spare:
     keep_old: bool
 
 
+Put = Callable[[OutputFile], int]
+"""Writes one new file into the staging folder, in whichever process made it; its size."""
+
+Fill = Callable[[Put], Iterable[object]]
+"""Writes a build's new files with the ``put`` it is given (rendering them as it goes),
+handing on one item as each is written."""
+
+
 def write(
-    files: Iterable[OutputFile],
+    fill: Fill,
     output: Path,
     keep: Iterable[str] = (),
     stamp: str = "",
     before_swap: Callable[[Path], None] | None = None,
     spare: Spare | None = None,
 ) -> int:
-    """Write ``files``, and hard-link the ``keep`` paths from the current output, into a
-    staging folder, then swap it with ``output``; return how many files were written.
-    With a usable ``spare``, the staging folder is the spare, with the files it already
-    has right left in place."""
+    """Hard-link the ``keep`` paths from the current output into a staging folder, have
+    ``fill`` write the new files into it, then swap it with ``output``; return how many files
+    were written. With a usable ``spare``, the staging folder is the spare, with the files
+    it already has right left in place."""
     staging = output.with_name(f".{output.name}.brief-staging")
     clear_leftovers(output)
     try:
-        count = _stage(files, output, staging, keep, stamp, before_swap, spare)
+        count = _stage(fill, output, staging, keep, stamp, before_swap, spare)
     except BaseException:
         # The files come from rendering as they are written: a template error (or Ctrl-C)
         # stops it half-way, and a half-staged site is not left lying beside the output.
@@ -115,8 +123,38 @@ def write(
     return count
 
 
+def writing(files: Iterable[OutputFile]) -> Fill:
+    """A fill that writes ``files``, made beforehand, in this process."""
+    return lambda put: map(put, files)
+
+
+class _Staging:
+    """Places files in the staging folder. Forked workers use their own copy: the folders
+    each one made are remembered per process, and making one twice is harmless."""
+
+    def __init__(self, root: str) -> None:
+        # Paths as strings, not pathlib objects: this runs for every page of the site (a
+        # fifth of a one-article rebuild's writing at 10,000 articles went to pathlib).
+        self.root = root
+        self.made = {""}
+
+    def place(self, path: str) -> str:
+        if path.startswith("/") or any(p in ("..", ".", "") for p in path.split("/")):
+            raise OutputError(error(path, None, "output", "page path leaves the output folder"))
+        folder = path.rpartition("/")[0]
+        if folder not in self.made:
+            os.makedirs(os.path.join(self.root, folder), exist_ok=True)
+            self.made.add(folder)
+        return os.path.join(self.root, path)
+
+    def put(self, file: OutputFile) -> int:
+        with open(self.place(file.path), "wb") as out:
+            out.write(file.data)
+        return len(file.data)
+
+
 def _stage(
-    files: Iterable[OutputFile],
+    fill: Fill,
     output: Path,
     staging: Path,
     keep: Iterable[str],
@@ -129,20 +167,8 @@ def _stage(
     kept = _take_spare(spare, staging) if spare is not None else set()
     if not kept:
         staging.mkdir(exist_ok=True)
-    # Paths as strings, not pathlib objects: this runs for every page of the site (a
-    # fifth of a one-article rebuild's writing at 10,000 articles went to pathlib).
-    root, source = str(staging), str(output)
-    made = {""}
-
-    def place(path: str) -> str:
-        if path.startswith("/") or any(p in ("..", ".", "") for p in path.split("/")):
-            raise OutputError(error(path, None, "output", "page path leaves the output folder"))
-        folder = path.rpartition("/")[0]
-        if folder not in made:
-            os.makedirs(os.path.join(root, folder), exist_ok=True)
-            made.add(folder)
-        return os.path.join(root, path)
-
+    staged = _Staging(str(staging))
+    place, source = staged.place, str(output)
     for path in keep:
         if path in kept:
             continue
@@ -155,11 +181,7 @@ def _stage(
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(target)
             shutil.copy2(os.path.join(source, path), target)
-    count = 0
-    for file in files:
-        with open(place(file.path), "wb") as out:
-            out.write(file.data)
-        count += 1
+    count = sum(1 for _ in fill(staged.put))
     (staging / MARKER).write_bytes(_MARKER_TEXT + (f"build: {stamp}\n" if stamp else "").encode())
     if before_swap is not None:
         before_swap(staging)  # derived files made from the staged pages (the search index)

@@ -23,7 +23,7 @@ from brief.build import build
 from brief.config import load_config
 from brief.errors import OutputError
 from brief.model import OutputFile
-from brief.stages.write import finish_removals, write
+from brief.stages.write import finish_removals, write, writing
 from tests.conftest import REPO
 from tests.hostile.conftest import leftovers, snapshot
 
@@ -320,6 +320,6 @@ def test_a_page_path_that_would_leave_the_output_folder_is_refused(
     output.parent.mkdir()
     files = [OutputFile("index.html", b"home"), OutputFile(path, b"escaped")]
     with pytest.raises(OutputError, match="leaves the output folder"):
-        write(files, output)
+        write(writing(files), output)
     finish_removals()
     assert sorted(p.name for p in tmp_path.rglob("*")) == ["project"]
