@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,7 +18,15 @@ from brief.build import build
 from brief.config import load_config
 from brief.model import Site
 
-from .test_incremental import _add_article, _compare, _project
+from .test_incremental import (
+    _add_article,
+    _articles,
+    _compare,
+    _copy_article,
+    _delete_article,
+    _edit_article,
+    _project,
+)
 
 
 @pytest.fixture
@@ -182,3 +191,35 @@ def test_a_damaged_or_stale_outline_takes_the_whole_way_and_equals_a_clean_build
     build(load_config(project))
     assert assembled, damage
     _compare(project, tmp_path / "clean", damage)
+
+
+@pytest.mark.parametrize("seed", [4, 5])
+def test_random_edits_mostly_to_bodies_give_a_clean_builds_bytes_by_either_way(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed: int
+) -> None:
+    # The differential tests of test_incremental.py seldom make a step of one body edit
+    # alone; these do, among the edits that must take the whole way, and check each build
+    # against a clean one (files, counts and warnings).
+    taken: list[bool] = []
+    take = shortcut.take
+
+    def counted(*args: Any, **kwargs: Any) -> shortcut.Shortcut | None:
+        result = take(*args, **kwargs)
+        taken.append(result is not None)
+        return result
+
+    monkeypatch.setattr(shortcut, "take", counted)
+    rng = random.Random(seed)
+    project, _ = _built(tmp_path / "project", seed, feed_entries=rng.choice((1, 3)))
+    for step in range(14):
+        roll = rng.random()
+        if roll < 0.6:
+            path = rng.choice(_articles(project))
+            _add_paragraph(path, f"The delegations met again at {step}.")
+            done = f"body {path.name}"
+        elif roll < 0.8:
+            done = _edit_article(rng, project)
+        else:
+            done = rng.choice((_add_article, _copy_article, _delete_article))(rng, project)
+        _compare(project, tmp_path / "clean", f"seed {seed}, step {step + 1}: {done}")
+    assert taken.count(True) >= 4, taken
