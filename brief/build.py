@@ -27,7 +27,7 @@ from brief.stages.assemble import assemble
 from brief.stages.merge import Sketch, merge, sketch
 from brief.stages.normalize import normalize
 from brief.stages.parse import parse
-from brief.stages.plan import plan
+from brief.stages.plan import check_paths, plan
 from brief.stages.tag import tag
 from brief.stages.write import Fill, Put, check_output, clear_leftovers, write
 
@@ -96,6 +96,7 @@ def _pipeline(
         _stop_on_errors(problems, strict)
         site = assemble(articles, inputs.topics, config)
         pages = plan(site, config)
+        _stop_on_errors(check_paths(pages), strict)
         if progress is not None:
             progress("rendering pages", 0, len(pages))
         files = render_changed(pages, site, config, inputs, before, output, workers)

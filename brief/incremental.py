@@ -53,9 +53,10 @@ class Inputs:
 @dataclass(frozen=True, slots=True)
 class Files:
     """The files a build writes and the unchanged ones it keeps from the last build. The
-    changed files are rendered while they are written, one after the other: a cold build of
-    10,000 articles held 260 MB of pages at once before. ``manifest()`` is complete once
-    ``changed`` has been read to the end (it records each file's size)."""
+    changed files are rendered and written by each process as it goes (``changed`` is the
+    fill write() runs): a cold build of 10,000 articles held 260 MB of pages at once
+    before. ``manifest()`` is complete once the fill has run to the end (it records each
+    file's size)."""
 
     changed: Fill
     count: int

@@ -80,35 +80,59 @@ def index_topics(
 
 
 def index_sources(ordered: tuple[Card, ...]) -> tuple[SourceIndex, ...]:
-    """Each agency or publisher named by a dateline or front matter, by name."""
+    """Each agency or publisher named by a dateline or front matter, by name. Spellings
+    with one slug ("Reuters", "reuters") are one source, named as most of its articles
+    name it: two would be written at one URL, one page over the other."""
     groups: dict[str, list[Card]] = defaultdict(list)
+    spellings: dict[str, Counter[str]] = defaultdict(Counter)
     for article in ordered:
         name = article.agency or article.source_name
-        if name and slugify(name):
-            groups[name].append(article)
+        slug = slugify(name) if name else ""
+        if slug:
+            groups[slug].append(article)
+            spellings[slug][name] += 1
+    named = {slug: _commonest(spelled) for slug, spelled in spellings.items()}
     return tuple(
-        SourceIndex(name, slugify(name), tuple(groups[name]))
-        for name in sorted(groups, key=lambda n: (n.casefold(), n))
+        SourceIndex(named[slug], slug, tuple(groups[slug]))
+        for slug in sorted(groups, key=lambda s: (named[s].casefold(), named[s], s))
     )
 
 
 def index_names(ordered: tuple[Article, ...], cards: tuple[Card, ...]) -> tuple[NameIndex, ...]:
-    """Each person and organization mentioned, with their articles and their quotes."""
+    """Each person and organization mentioned, with their articles and their quotes; by
+    slug, as sources are (index_sources)."""
     articles: dict[str, list[Card]] = defaultdict(list)
     kinds: dict[str, str] = {}
+    spellings: dict[str, Counter[str]] = defaultdict(Counter)
     quotes: dict[str, list[tuple[Quote, Card]]] = defaultdict(list)
+    slugs: dict[str, str] = {}
+
+    def slug_of(name: str) -> str:
+        if name not in slugs:
+            slugs[name] = slugify(name)
+        return slugs[name]
+
     for article, card in zip(ordered, cards, strict=True):
         for mention in article.mentions:
-            if mention.kind in ("person", "organization", "treaty") and slugify(mention.name):
-                articles[mention.name].append(card)
-                kinds.setdefault(mention.name, mention.kind)
+            slug = slug_of(mention.name)
+            if mention.kind in ("person", "organization", "treaty") and slug:
+                if not articles[slug] or articles[slug][-1] is not card:
+                    articles[slug].append(card)
+                kinds.setdefault(slug, mention.kind)
+                spellings[slug][mention.name] += 1
         for quote in article.quotes:
             if quote.speaker:
-                quotes[quote.speaker].append((quote, card))
+                quotes[slug_of(quote.speaker)].append((quote, card))
+    named = {slug: _commonest(spelled) for slug, spelled in spellings.items()}
     return tuple(
-        NameIndex(name, slugify(name), kinds[name], tuple(articles[name]), tuple(quotes[name]))
-        for name in sorted(articles, key=lambda n: (n.casefold(), n))
+        NameIndex(named[slug], slug, kinds[slug], tuple(articles[slug]), tuple(quotes[slug]))
+        for slug in sorted(articles, key=lambda s: (named[s].casefold(), named[s], s))
     )
+
+
+def _commonest(spellings: Counter[str]) -> str:
+    """The spelling most used; of those used as often, the first in sorted order."""
+    return min(spellings, key=lambda name: (-spellings[name], name))
 
 
 def relate(

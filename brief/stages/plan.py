@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from functools import lru_cache, partial
 
 from brief.config import Config
+from brief.errors import Diagnostic, error
 from brief.model import (
     Article,
     Card,
@@ -254,6 +255,23 @@ def feeds(site: Site, config: Config) -> list[Page]:
         )
         pages.append(feed_page("atom.xml", feed))
     return pages
+
+
+def check_paths(pages: Sequence[Page]) -> tuple[Diagnostic, ...]:
+    """An error for each path two pages would be written at: one would overwrite the other
+    (index_sources and index_names give names with one slug one page)."""
+    counts = Counter(page.path for page in pages)
+    return tuple(
+        error(
+            f"/{path}",
+            None,
+            "url",
+            f"{count} pages would be written at /{path}",
+            "give the titles, sources or names behind them different spellings",
+        )
+        for path, count in sorted(counts.items())
+        if count > 1
+    )
 
 
 def feed_page(template: str, feed: Feed) -> Page:

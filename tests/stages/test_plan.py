@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from brief.model import Topic
 from brief.stages.assemble import assemble
-from brief.stages.plan import plan
+from brief.stages.plan import check_paths, plan
 from brief.stages.tag import tag
 
 from .helpers import CONFIG, article
@@ -116,3 +116,27 @@ def test_neighbours_in_a_topic_and_related_articles_are_stable() -> None:
     ]
     assert (around.newer.title, around.older.title) == ("Story 3", "Story 1")
     assert [a.title for a in site.related["story-2"]] == ["Story 3", "Story 1"]
+
+
+def test_sources_spelled_alike_are_one_source_named_as_most_articles_name_it() -> None:
+    # "Reuters" and "reuters" have one slug: two source pages would be written at one URL,
+    # one over the other (and, since each process writes what it renders, not always the
+    # same one). They are one source now.
+    def sourced(n: int, name: str) -> object:
+        text = f"---\ntitle: Story {n}\ndate: 2021-06-0{n}\nsource: {name}\n---\nTalks went on.\n"
+        return tag(article(f"content/2021/06/s{n}.md", text), TOPICS)
+
+    site, config = site_of(sourced(1, "reuters"), sourced(2, "Reuters"), sourced(3, "Reuters"))
+    [source] = site.sources
+    assert (source.name, source.url) == ("Reuters", "sources/reuters/")
+    assert [a.title for a in source.articles] == ["Story 3", "Story 2", "Story 1"]
+    paths = [page.path for page in plan(site, config)]
+    assert len(paths) == len(set(paths))
+
+
+def test_a_page_path_planned_twice_is_an_error_naming_its_address() -> None:
+    site, config = site_of(wire(1, 1, "Arms control."))
+    pages = plan(site, config)
+    assert check_paths(pages) == ()
+    [problem] = check_paths((*pages, pages[1]))
+    assert problem.severity == "error" and pages[1].url in problem.message
