@@ -144,6 +144,14 @@ def _render_page(
             (where, line, str(exc)),
             error(where, line, "template", message, "check the names the template uses"),
         )
+    except Exception as exc:  # a template is code: 1 // 0 fails there like anywhere
+        where, line = _template_frame(sys.exc_info()[2], config, page.template)
+        kind = type(exc).__name__
+        message = f"{kind}: {exc} (while rendering /{page.url}{_source(page)})"
+        return _Problem(
+            (where, line, f"{kind}: {exc}"),
+            error(where, line, "template", message, "check what the template computes"),
+        )
     return OutputFile(page.path, html.encode("utf-8"))
 
 

@@ -177,6 +177,14 @@ def test_a_project_data_file_with_a_bad_type_is_a_config_error(built: Built) -> 
             id="unknown-filter",
         ),
         pytest.param(
+            '{% extends "!theme/article.html" %}\n{% block content %}\n'
+            "<p>{{ article.word_count // 0 }}</p>\n{% endblock %}\n",
+            "templates/article.html:3: template: ZeroDivisionError: integer division or modulo "
+            "by zero (while rendering /articles/good-title/ from content/2021/good.txt) "
+            "(check what the template computes)",
+            id="runtime-error",
+        ),
+        pytest.param(
             '{% extends "no-such-base.html" %}\n',
             "templates/no-such-base.html: template: template not found "
             "(add it to templates/ or remove the override that extends it)",
