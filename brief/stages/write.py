@@ -148,8 +148,19 @@ class _Staging:
         return os.path.join(self.root, path)
 
     def put(self, file: OutputFile) -> int:
-        with open(self.place(file.path), "wb") as out:
-            out.write(file.data)
+        try:
+            with open(self.place(file.path), "wb") as out:
+                out.write(file.data)
+        except OSError as exc:  # a full disk, a folder where the page should be
+            raise OutputError(
+                error(
+                    file.path,
+                    None,
+                    "output",
+                    f"cannot write this page: {exc.strerror or exc}",
+                    "free disk space, or check the output folder; the site was left as it was",
+                )
+            ) from None
         return len(file.data)
 
 

@@ -323,3 +323,17 @@ def test_a_page_path_that_would_leave_the_output_folder_is_refused(
         write(writing(files), output)
     finish_removals()
     assert sorted(p.name for p in tmp_path.rglob("*")) == ["project"]
+
+
+def test_a_page_that_cannot_be_written_is_an_error_naming_it_and_leaves_no_staging(
+    tmp_path: Path,
+) -> None:
+    # A full disk cannot be made here; a folder where the page should be fails the same
+    # way (an OSError from open), which used to end the build with a traceback.
+    output = tmp_path / "project" / "site"
+    output.parent.mkdir()
+    files = [OutputFile("a/index.html", b"page"), OutputFile("a", b"in the way")]
+    with pytest.raises(OutputError, match="cannot write this page"):
+        write(writing(files), output)
+    finish_removals()
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["project"]
