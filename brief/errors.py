@@ -6,6 +6,7 @@ The tree::
     ├── ConfigError            brief.yaml, topics.yaml, data files, CLI options  -> exit 2
     ├── ContentError           files under content/, templates, duplicate slugs  -> exit 1
     ├── OutputError            an output folder brief must not touch           -> exit 2
+    ├── BuildError             a worker process died (out of memory?)          -> exit 1
     └── PublishError           brief publish refused or failed; nothing pushed -> exit 3
 
 Anything else that escapes is a bug in brief and keeps its traceback.
@@ -106,6 +107,10 @@ class ContentError(BriefError):
 
 class OutputError(BriefError):
     """The output folder is one brief must not write to or delete."""
+
+
+class BuildError(BriefError):
+    """The build could not finish for a reason outside the project (a worker died)."""
 
 
 class PublishError(BriefError):

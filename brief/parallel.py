@@ -12,12 +12,16 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import signal
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
-from multiprocessing.pool import AsyncResult, Pool
 from typing import Any, TypeVar
+
+from brief.errors import BuildError, error
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -108,15 +112,31 @@ def stream_chunks(
     # chunks of an eighth of a 10,000-article site held 33 MB of pages each, twice over.
     size = min(-(-len(items) // (workers * 4)), _STEP)
     bounds = [(start, min(start + size, len(items))) for start in range(0, len(items), size)]
+    # An executor, not multiprocessing.Pool: a worker that dies (the out-of-memory killer)
+    # breaks it and the build stops with a message, where a Pool waited for its chunk for
+    # ever.
+    pool = ProcessPoolExecutor(
+        workers - 1, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker
+    )
     try:
-        with multiprocessing.get_context("fork").Pool(workers - 1, _start_worker) as pool:
-            yield from _shared_with(pool, workers - 1, work, items, bounds, hold)
+        yield from _shared_with(pool, workers - 1, work, items, bounds, hold)
+    except BrokenProcessPool:
+        raise BuildError(
+            error(
+                "brief",
+                None,
+                "worker",
+                "a worker process died while building (killed, or out of memory?)",
+                "build again; if it keeps dying, free memory or build with fewer workers",
+            )
+        ) from None
     finally:
         _JOB = None
+        pool.shutdown(wait=True, cancel_futures=True)  # a running chunk is short
 
 
 def _shared_with(
-    pool: Pool,
+    pool: ProcessPoolExecutor,
     processes: int,
     work: Callable[[Sequence[Item]], list[Result]],
     items: Sequence[Item],
@@ -131,16 +151,16 @@ def _shared_with(
     The pool has four chunks a process queued at most (fewer left it idle while this
     process worked), and this process keeps ``hold`` of its own results waiting for their
     turn at most."""
-    queued: deque[AsyncResult[list[Result]] | list[Result]] = deque()
+    queued: deque[Future[list[Result]] | list[Result]] = deque()
     in_pool = 0
     own = 0
     assigned = 0
     while queued or assigned < len(bounds):
         while assigned < len(bounds) and in_pool < 4 * processes:
-            queued.append(pool.apply_async(_run, (bounds[assigned],)))
+            queued.append(pool.submit(_run, bounds[assigned]))
             assigned, in_pool = assigned + 1, in_pool + 1
         head = queued[0]
-        waiting = isinstance(head, AsyncResult) and not head.ready()
+        waiting = isinstance(head, Future) and not head.done()
         if waiting and assigned < len(bounds) and own < hold:
             start, end = bounds[assigned]
             with _collecting_new_garbage():
@@ -148,9 +168,9 @@ def _shared_with(
             assigned, own = assigned + 1, own + 1
             continue
         queued.popleft()
-        if isinstance(head, AsyncResult):
+        if isinstance(head, Future):
             in_pool -= 1
-            part = head.get()
+            part = head.result()
         else:
             own -= 1
             part = head
@@ -160,7 +180,9 @@ def _shared_with(
 def _start_worker() -> None:
     """A worker collects its own garbage (rendering with Jinja makes cycles, page after
     page), but leaves what it inherited out of every collection: walking it would be slow,
-    and would copy each page of the parent's memory that it touched."""
+    and would copy each page of the parent's memory that it touched. Ctrl-C is the building
+    process's to handle: it stops the workers; each printed a traceback of its own."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     gc.freeze()
     gc.enable()
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import gc
 import os
+import signal
 import time
 from collections.abc import Sequence
 
 import pytest
 
-from brief.errors import OutputError, error
+from brief.errors import BuildError, OutputError, error
 from brief.parallel import map_chunks, paused_collector, stream_chunks
 
 
@@ -105,3 +106,18 @@ def test_an_error_raised_in_a_forked_worker_reaches_this_process_whole() -> None
     with pytest.raises(OutputError) as raised:
         list(stream_chunks(work, list(range(2000)), 2))
     assert raised.value.diagnostics == (refused,)
+
+
+def test_a_worker_that_dies_stops_the_work_with_an_error_not_a_hang() -> None:
+    # The out-of-memory killer ends a worker without a word. multiprocessing.Pool waited
+    # for its chunk for ever; the build now stops with a message.
+    here = os.getpid()
+
+    def work(chunk: Sequence[int]) -> list[int]:
+        if os.getpid() != here:
+            os.kill(os.getpid(), signal.SIGKILL)
+        time.sleep(0.01)
+        return list(chunk)
+
+    with pytest.raises(BuildError, match="worker process died"):
+        list(stream_chunks(work, list(range(2000)), 2))
