@@ -124,18 +124,9 @@ def load_articles(root: Path, wanted: Container[str]) -> Loaded:
     200 MB at 10,000 articles, while it did."""
     entries: dict[str, Entry] = {}
     untidy: set[str] = set()
-    if _remembered.root != root:
-        _remembered.root, _remembered.shards = root, {}
     pattern = _shard_file(root, "*")
     for path in sorted(pattern.parent.glob(pattern.name)):
-        known = _remembered.shards.get(path.name)
-        if known is not None and known[0] == _signature(path):
-            shard, dropped = known[1], known[2]
-        else:
-            body = _read(path)
-            if body is None:
-                continue
-            shard, dropped = _load_shard(body), False
+        shard, dropped = _shard_state(root, path)
         kept = {key: entry for key, entry in shard.items() if key in wanted}
         # The file still holds what an earlier load of this process dropped, if any.
         dropped = dropped or len(kept) < len(shard)
@@ -256,7 +247,8 @@ def load_entries(root: Path, keys: Iterable[str]) -> dict[str, Entry]:
     wanted = set(keys)
     found: dict[str, Entry] = {}
     for name in sorted({_shard(key) for key in wanted}):
-        found |= {k: v for k, v in _shard_entries(root, name).items() if k in wanted}
+        shard, _ = _shard_state(root, _shard_file(root, name))
+        found |= {k: v for k, v in shard.items() if k in wanted}
     return found
 
 
@@ -264,24 +256,25 @@ def update_articles(root: Path, add: Mapping[str, Entry], drop: Iterable[str]) -
     """Put ``add`` into the cache and take ``drop`` out, saving only their shards."""
     dropped = set(drop)
     for name in sorted({_shard(key) for key in (*add, *dropped)}):
-        shard = {k: v for k, v in _shard_entries(root, name).items() if k not in dropped}
+        path = _shard_file(root, name)
+        shard = {k: v for k, v in _shard_state(root, path)[0].items() if k not in dropped}
         shard |= {key: entry for key, entry in add.items() if _shard(key) == name}
-        _save_shard(_shard_file(root, name), dict(sorted(shard.items())))
+        _save_shard(path, dict(sorted(shard.items())))
 
 
-def _shard_entries(root: Path, name: str) -> dict[str, Entry]:
-    """One shard's entries: as this process last loaded or saved it, if the file is the
-    same (then without those an earlier load dropped), else read ({} if damaged)."""
-    path = _shard_file(root, name)
+def _shard_state(root: Path, path: Path) -> tuple[dict[str, Entry], bool]:
+    """One shard file's entries, and whether the file also holds entries an earlier load
+    of this process dropped: as this process last loaded or saved it, if the file is the
+    same, else read ({} if missing or damaged: its files are read again)."""
     if _remembered.root != root:
         _remembered.root, _remembered.shards = root, {}
     known = _remembered.shards.get(path.name)
     if known is not None and known[0] == _signature(path):
-        return known[1]
+        return known[1], known[2]
     body = _read(path)
     shard = _load_shard(body) if body is not None else {}
     _remember(path, shard)
-    return shard
+    return shard, False
 
 
 def _save_shard(path: Path, shard: dict[str, Entry]) -> None:
@@ -337,7 +330,7 @@ def load_manifest(root: Path, output_dir: str) -> Manifest:
             {path: PageRecord(str(fp), int(size)) for path, (fp, size) in records},
             int(articles),
             int(pages),
-            tuple(Diagnostic(*w) for w in warnings),
+            diagnostics_of(warnings),
         )
     except (TypeError, ValueError, EOFError):
         return Manifest.empty()
@@ -348,11 +341,21 @@ def save_manifest(
 ) -> None:
     """Save the manifest with the build's warnings, which an unchanged rebuild repeats."""
     records = tuple((path, (r.fingerprint, r.size)) for path, r in sorted(manifest.records.items()))
-    warnings = tuple(
-        (d.path, d.line, d.code, d.message, d.hint, d.severity, d.column) for d in problems
-    )
+    warnings = diagnostic_rows(problems)
     body = (manifest.stamp, manifest.inputs, records, manifest.articles, manifest.pages, warnings)
     _write(_manifest_file(root, output_dir), marshal.dumps(body))
+
+
+def diagnostic_rows(problems: Iterable[Diagnostic]) -> tuple[tuple[Any, ...], ...]:
+    """Diagnostics as plain tuples, for marshal (manifest and outline files)."""
+    return tuple(
+        (d.path, d.line, d.code, d.message, d.hint, d.severity, d.column) for d in problems
+    )
+
+
+def diagnostics_of(rows: Iterable[Any]) -> tuple[Diagnostic, ...]:
+    """diagnostic_rows read back (TypeError when a row is not one)."""
+    return tuple(Diagnostic(*row) for row in rows)
 
 
 def load_outline(root: Path, output_dir: str) -> Any:

@@ -147,10 +147,9 @@ def _shared_with(
     otherwise wait for the pool. This process used to only wait while a worker per core
     worked, and each forked worker copies the pages of this process's memory that it
     touches (reference counts): 110-130 MB each at 10,000 articles. Now one process fewer
-    is forked; this one also writes the results, so it takes chunks only as it has time.
-    The pool has four chunks a process queued at most (fewer left it idle while this
-    process worked), and this process keeps ``hold`` of its own results waiting for their
-    turn at most."""
+    is forked. The pool has four chunks a process queued at most (fewer left it idle while
+    this process worked), and this process keeps ``hold`` of its own results waiting for
+    their turn at most (see stream_chunks)."""
     queued: deque[Future[list[Result]] | list[Result]] = deque()
     in_pool = 0
     own = 0

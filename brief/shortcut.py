@@ -18,8 +18,8 @@ build.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -202,19 +202,7 @@ def take(
     return Shortcut(
         files,
         outline.problems,
-        Outline(
-            "",
-            outline.site_fp,
-            outline.found,
-            outline.problems,
-            outline.paths,
-            tuple(digests),
-            outline.shapes,
-            tuple(drawn),
-            outline.pages,
-            outline.feeds,
-            outline.merged,
-        ),
+        replace(outline, stamp="", digests=tuple(digests), sketches=tuple(drawn)),
         (key, (article, sketch)),
         cache.article_key(source.path, outline.digests[me], inputs.content_fp),
     )
@@ -229,11 +217,7 @@ def _pages(
     planned = outline.pages.get(me)  # None for a draft, left out of the site
     related, neighbours = planned if planned is not None else ((), ())
     feeds = [plan for plan in outline.feeds.values() if me in plan[5]]
-    places = {
-        *related,
-        *(n for _, newer, older in neighbours for n in (newer, older) if n >= 0),
-        *(n for plan in feeds for n in plan[5] if n != me),
-    }
+    places = {*related, *_around(neighbours), *(n for plan in feeds for n in plan[5] if n != me)}
     if places & outline.merged:
         return None
     keys = {
@@ -274,10 +258,7 @@ def save(root: Path, output_dir: str, outline: Outline, stamp: str) -> None:
             stamp,
             outline.site_fp,
             outline.found,
-            tuple(
-                (d.path, d.line, d.code, d.message, d.hint, d.severity, d.column)
-                for d in outline.problems
-            ),
+            cache.diagnostic_rows(outline.problems),
             outline.paths,
             outline.digests,
             outline.shapes,
@@ -300,7 +281,7 @@ def load(root: Path, output_dir: str) -> Outline | None:
             str(stamp),
             str(site_fp),
             tuple(map(str, found)),
-            tuple(Diagnostic(*p) for p in problems),
+            cache.diagnostics_of(problems),
             tuple(map(str, paths)),
             tuple(map(str, digests)),
             tuple(map(str, shapes)),
@@ -336,5 +317,10 @@ def _consistent(outline: Outline) -> bool:
         places.update(plan[5])
     for related, neighbours in outline.pages.values():
         places.update(related)
-        places.update(n for _, newer, older in neighbours for n in (newer, older) if n >= 0)
+        places.update(_around(neighbours))
     return all(0 <= n < count for n in places)
+
+
+def _around(neighbours: Sequence[Neighbour]) -> Iterator[int]:
+    """The places of the newer and older articles the neighbours name."""
+    return (n for _, newer, older in neighbours for n in (newer, older) if n >= 0)

@@ -507,8 +507,8 @@ def _write_config(root: Path, rng: random.Random) -> None:
         "base_url: https://example.org/briefing/\n"
         f"page_size: {rng.choice((3, 4, 6))}\n"
         f"home_articles: {rng.choice((2, 5, 10))}\n"
-        # One entry a feed leaves most articles out of every feed: their body edits take
-        # brief.shortcut, which declines an article that a feed carries whole.
+        # One entry a feed leaves most articles out of every feed, whose body edits
+        # brief.shortcut takes without rendering a feed again.
         f"feed_entries: {rng.choice((1, 3, 10))}\n"
         f"briefing: {rng.choice(('day', 'week'))}\n"
         "search: false\n"

@@ -140,7 +140,8 @@ def stays_alone(me: int, old: Sketch, new: Sketch, sketches: Sequence[Sketch]) -
 
 
 def _paired(values: Sketch, sharing: Mapping[int, list[int]]) -> bool:
-    """Whether an article of this sketch is a candidate pair of any other (see _group)."""
+    """Whether an article of this sketch is in a candidate pair with any other, counted as
+    candidates() counts them (tests/stages/test_merge.py holds the two to each other)."""
     shared: Counter[int] = Counter()
     for value in values:
         others = sharing[value]

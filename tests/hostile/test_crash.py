@@ -311,29 +311,36 @@ def test_a_truncated_output_file_is_rewritten_by_the_next_build(
     rebuilt_equals_clean(project, small)
 
 
-@pytest.mark.parametrize("path", ["../outside.html", "/tmp/x.html", "a/../../b.html", "a//b", ""])
-def test_a_page_path_that_would_leave_the_output_folder_is_refused(
-    tmp_path: Path, path: str
-) -> None:
-    # Page paths come from slugs and templates' names; the writer is the last guard.
-    output = tmp_path / "project" / "site"
-    output.parent.mkdir()
-    files = [OutputFile("index.html", b"home"), OutputFile(path, b"escaped")]
-    with pytest.raises(OutputError, match="leaves the output folder"):
-        write(writing(files), output)
-    finish_removals()
-    assert sorted(p.name for p in tmp_path.rglob("*")) == ["project"]
+ESCAPING = ["../outside.html", "/tmp/x.html", "a/../../b.html", "a//b", ""]
 
 
-def test_a_page_that_cannot_be_written_is_an_error_naming_it_and_leaves_no_staging(
-    tmp_path: Path,
+@pytest.mark.parametrize(
+    ("files", "refusal"),
+    [
+        # Page paths come from slugs and templates' names; the writer is the last guard.
+        *(
+            pytest.param(
+                [OutputFile("index.html", b"home"), OutputFile(path, b"escaped")],
+                "leaves the output folder",
+                id=f"escaping {path!r}",
+            )
+            for path in ESCAPING
+        ),
+        # A full disk cannot be made here; a folder where the page should be fails the same
+        # way (an OSError from open), which used to end the build with a traceback.
+        pytest.param(
+            [OutputFile("a/index.html", b"page"), OutputFile("a", b"in the way")],
+            "cannot write this page",
+            id="unwritable",
+        ),
+    ],
+)
+def test_a_page_that_cannot_be_written_where_it_should_is_refused_and_leaves_nothing(
+    tmp_path: Path, files: list[OutputFile], refusal: str
 ) -> None:
-    # A full disk cannot be made here; a folder where the page should be fails the same
-    # way (an OSError from open), which used to end the build with a traceback.
     output = tmp_path / "project" / "site"
     output.parent.mkdir()
-    files = [OutputFile("a/index.html", b"page"), OutputFile("a", b"in the way")]
-    with pytest.raises(OutputError, match="cannot write this page"):
+    with pytest.raises(OutputError, match=refusal):
         write(writing(files), output)
     finish_removals()
     assert sorted(p.name for p in tmp_path.rglob("*")) == ["project"]
