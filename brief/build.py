@@ -21,7 +21,7 @@ from brief.incremental import (
 )
 from brief.model import Article, BuildReport, SourceFile, Topic
 from brief.news.knowledge import Knowledge
-from brief.parallel import map_chunks, paused_collector, workers_for
+from brief.parallel import paused_collector, stream_chunks, workers_for
 from brief.search import index_site
 from brief.stages.assemble import assemble
 from brief.stages.merge import Sketch, merge, sketch
@@ -164,14 +164,10 @@ def read_sketched(
     worker: made afterwards in the parent, the sketches of 10,000 articles took 7 s alone.
     ``sketched=False`` leaves them out (read_articles), and the dict empty."""
     processes = workers_for(len(sources), workers)
-    # Forked workers cannot call back into this process: then progress is reported per run.
-    each = progress if processes == 1 else None
 
     def work(chunk: Sequence[SourceFile]) -> list[tuple[Article, Sketch] | tuple[Diagnostic, ...]]:
         results: list[tuple[Article, Sketch] | tuple[Diagnostic, ...]] = []
-        for number, source in enumerate(chunk):
-            if each is not None:
-                each("reading articles", number, len(chunk))
+        for source in chunk:
             try:
                 article = tag(normalize(parse(source), config, knowledge), topics)
             except BriefError as exc:
@@ -183,9 +179,13 @@ def read_sketched(
     articles: list[Article] = []
     sketches: dict[str, Sketch] = {}
     problems: list[Diagnostic] = []
-    if progress is not None:
-        progress("reading articles", 0, len(sources))
-    for result in map_chunks(work, sources, processes):
+    # Streamed, all results kept: progress is told as each chunk comes back, from whichever
+    # process read it (forked workers cannot call back into this one). Reading is half of a
+    # cold build, and the bar stood at 0 for all of it.
+    results = stream_chunks(work, sources, processes, hold=len(sources))
+    for number, result in enumerate(results):
+        if progress is not None:
+            progress("reading articles", number, len(sources))
         if result and isinstance(result[0], Article):
             article, found = result
             if sketched:

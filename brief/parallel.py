@@ -77,30 +77,19 @@ def workers_for(count: int, requested: int | None) -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
 
-def map_chunks(
-    work: Callable[[Sequence[Item]], list[Result]], items: Sequence[Item], workers: int
-) -> list[Result]:
-    """``work`` over contiguous chunks of ``items``, results concatenated in order."""
-    if workers <= 1 or len(items) < 2:
-        with _collecting_new_garbage():
-            return work(items)
-    # All results are kept: this process may hold as many of its own as it makes.
-    return list(stream_chunks(work, items, workers, hold=len(items)))
-
-
 def stream_chunks(
     work: Callable[[Sequence[Item]], list[Result]],
     items: Sequence[Item],
     workers: int,
     hold: int = 2,
 ) -> Iterator[Result]:
-    """As map_chunks, but each chunk's results are handed on as soon as they are in (in
-    order), so that a caller writing them out never holds all of them at once. This
-    process works on a chunk whenever the next result is not in, keeping at most ``hold``
-    of its own chunks' results waiting for their turn: a small number when results are
-    big and handed on (pages), a big one when they are small (a page's path and size, once
-    a worker has written it) or all kept anyway (articles). Two left it idle, waiting for
-    the pool's queue, about half of the time."""
+    """``work`` over contiguous chunks of ``items``, each chunk's results handed on in item
+    order as soon as they are in, so that a caller writing them out never holds all of
+    them at once. This process works on a chunk whenever the next result is not in,
+    keeping at most ``hold`` of its own chunks' results waiting for their turn: a small
+    number when results are big and handed on (pages), a big one when they are small (a
+    page's path and size, once a worker has written it) or all kept anyway (articles). Two
+    left it idle, waiting for the pool's queue, about half of the time."""
     if workers <= 1 or len(items) < 2:
         with _collecting_new_garbage():
             for start in range(0, len(items), _STEP):

@@ -26,14 +26,14 @@ class Progress:
         stream: TextIO | None = None,
         *,
         enabled: bool | None = None,
-        delay: float = DELAY,
+        delay: float | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._stream = stream if stream is not None else sys.stderr
         self._enabled = _is_terminal(self._stream) if enabled is None else enabled
         self._clock = clock
         self._start = clock()
-        self._delay = delay
+        self._delay = DELAY if delay is None else delay
         self._drawn = 0.0
         self._width = 0
 

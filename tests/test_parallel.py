@@ -11,12 +11,13 @@ from collections.abc import Sequence
 import pytest
 
 from brief.errors import BuildError, OutputError, error
-from brief.parallel import map_chunks, paused_collector, stream_chunks
+from brief.parallel import paused_collector, stream_chunks
 
 
 def test_results_come_back_in_item_order_from_two_workers() -> None:
     items = list(range(1000))
-    assert map_chunks(lambda chunk: [i * 2 for i in chunk], items, 2) == [i * 2 for i in items]
+    doubled = stream_chunks(lambda chunk: [i * 2 for i in chunk], items, 2, hold=len(items))
+    assert list(doubled) == [i * 2 for i in items]
 
 
 def test_no_worker_is_handed_more_than_64_items_at_once() -> None:
@@ -34,7 +35,7 @@ def test_two_workers_are_one_forked_process_and_this_one_when_it_would_wait() ->
         time.sleep(0.02)
         return [(i, os.getpid()) for i in chunk]
 
-    results = map_chunks(slow, list(range(400)), 2)
+    results = list(stream_chunks(slow, list(range(400)), 2, hold=400))
     assert [i for i, _ in results] == list(range(400))
     pids = {pid for _, pid in results}
     assert os.getpid() in pids and len(pids) == 2
@@ -62,7 +63,7 @@ def test_workers_collect_their_own_garbage_but_not_what_they_inherited() -> None
         return [(gc.isenabled(), gc.get_freeze_count())] * len(chunk)
 
     with paused_collector():  # the parent forks them with its collector off
-        seen = set(map_chunks(state, list(range(400)), 2))
+        seen = set(stream_chunks(state, list(range(400)), 2, hold=400))
     assert all(enabled for enabled, _ in seen)
     assert all(frozen > 0 for _, frozen in seen)
 
@@ -74,22 +75,12 @@ def test_work_in_this_process_collects_its_own_garbage_while_a_build_has_paused_
         return [(gc.isenabled(), gc.get_freeze_count())] * len(chunk)
 
     with paused_collector():
-        seen = set(map_chunks(state, list(range(400)), 1))
+        seen = set(stream_chunks(state, list(range(400)), 1))
         assert not gc.isenabled()
         assert gc.get_freeze_count() == 0  # unfrozen again afterwards
     assert gc.isenabled()
     [(enabled, frozen)] = seen
     assert enabled and frozen > 0
-
-
-def test_streamed_work_in_this_process_collects_its_own_garbage_too() -> None:
-    def state(chunk: Sequence[int]) -> list[bool]:
-        return [gc.isenabled()] * len(chunk)
-
-    with paused_collector():
-        seen = set(stream_chunks(state, list(range(400)), 1))
-        assert not gc.isenabled()
-    assert seen == {True}
 
 
 def test_an_error_raised_in_a_forked_worker_reaches_this_process_whole() -> None:
