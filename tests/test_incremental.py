@@ -658,6 +658,13 @@ def _touch_nothing(rng: random.Random, project: Path) -> str:
     return path.name
 
 
+def _delete_site(rng: random.Random, project: Path) -> str:
+    # A fresh checkout whose cache was restored (the Pages workflow's actions/cache):
+    # articles come from the cache, and every page is written again.
+    shutil.rmtree(project / "site", ignore_errors=True)
+    return "site deleted, cache kept"
+
+
 EDITS = (
     _add_article,
     _add_article,
@@ -670,6 +677,7 @@ EDITS = (
     _edit_config,
     _edit_taxonomy,
     _touch_nothing,
+    _delete_site,
 )
 
 

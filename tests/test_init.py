@@ -126,6 +126,7 @@ def test_the_pages_workflow_uses_the_official_actions_in_order(workflow: dict[An
     assert used == [
         "actions/checkout",
         "actions/setup-python",
+        "actions/cache",
         "actions/configure-pages",
         "actions/upload-pages-artifact",
         "actions/deploy-pages",
@@ -133,6 +134,22 @@ def test_the_pages_workflow_uses_the_official_actions_in_order(workflow: dict[An
     runs = [str(s.get("run", "")) for s in steps(workflow)]
     assert "python -m pip install -r requirements.txt" in runs
     assert step_using(workflow, "actions/setup-python")["with"]["cache"] == "pip"
+
+
+def test_the_pages_workflow_keeps_the_brief_cache_from_run_to_run(
+    workflow: dict[Any, Any],
+) -> None:
+    # A cache entry is never overwritten: each run saves its own key and restores the
+    # newest one of the same requirements.txt.
+    cache = step_using(workflow, "actions/cache")["with"]
+    assert cache["path"] == ".brief-cache"
+    prefix = "brief-cache-${{ hashFiles('requirements.txt') }}-"
+    assert cache["key"] == prefix + "${{ github.run_id }}"
+    assert cache["restore-keys"] == prefix
+    [build] = [s for s in steps(workflow) if "brief build" in str(s.get("run", ""))]
+    assert steps(workflow).index(step_using(workflow, "actions/cache")) < steps(workflow).index(
+        build
+    )
 
 
 def test_requirements_txt_names_the_brief_that_ran_init_and_init_says_when_it_cannot(
