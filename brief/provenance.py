@@ -4,7 +4,8 @@
 GitHub Pages workflow installs. Guessing "brief==<version>" is wrong: the name brief on PyPI
 belongs to another project. pip records where each package came from (PEP 610's
 direct_url.json); a git checkout installed with ``pip install -e .`` is reinstalled from its
-remote at the same commit.
+remote at the same commit. When brief cannot tell where it came from, the line is
+brief.scaffold.UNNAMED, which pip refuses, instead of one that installs PyPI's other brief.
 """
 
 from __future__ import annotations
@@ -20,13 +21,15 @@ from urllib.parse import unquote, urlparse
 
 from brief import __version__
 from brief.errors import Diagnostic, warning
+from brief.scaffold import EXAMPLE, UNNAMED
 
 DISTRIBUTION = "brief"
 _SCP_LIKE = re.compile(r"^(?:[\w.-]+@)?(?P<host>[\w.-]+):(?P<path>(?!/).+)$")
-_HINT = (
-    "edit requirements.txt to say where the workflow installs brief from, for example "
-    "brief @ git+https://github.com/OWNER/brief@COMMIT"
+_UNNAMED_EFFECT = (
+    "so requirements.txt names no brief yet: pip install -r requirements.txt, which the Pages "
+    "workflow runs, fails on its EDIT-ME line until you name one"
 )
+_HINT = f"replace that line with the brief to install, for example {EXAMPLE}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,15 +57,10 @@ def requirement_for(direct: Mapping[str, object] | None, version: str) -> Requir
     """The requirement for an install described by ``direct`` (direct_url.json; None for a
     package index)."""
     if direct is None:
-        return Requirement(
-            f"{DISTRIBUTION}=={version}",
-            (
-                _note(
-                    f"brief {version} came from a package index; on PyPI the name brief is "
-                    "another project's, so the workflow can install this one only from your "
-                    "own index"
-                ),
-            ),
+        return _unnamed(
+            f"brief {version} came from a package index, and on PyPI the name brief is "
+            "another project's",
+            f"{_HINT}; or, from your own index, a line --index-url URL and then brief=={version}",
         )
     url = str(direct.get("url", ""))
     vcs = direct.get("vcs_info")
@@ -72,9 +70,7 @@ def requirement_for(direct: Mapping[str, object] | None, version: str) -> Requir
         return _from_checkout(Path(unquote(urlparse(url).path)), direct)
     if url.startswith(("https://", "http://")):
         return Requirement(f"{DISTRIBUTION} @ {url}")
-    return Requirement(
-        f"{DISTRIBUTION}=={version}", (_note(f"brief was installed from {url or 'a file'}"),)
-    )
+    return _unnamed(f"brief was installed from {url or 'a file'}")
 
 
 def _from_checkout(folder: Path, direct: Mapping[str, object]) -> Requirement:
@@ -84,10 +80,7 @@ def _from_checkout(folder: Path, direct: Mapping[str, object]) -> Requirement:
     web = network_url(remote or "")
     if not (commit and web):
         where = "has no remote on the network" if commit else "is not a git checkout"
-        return Requirement(
-            f"{DISTRIBUTION}=={__version__}",
-            (_note(f"brief was installed from {folder}, which {where}"),),
-        )
+        return _unnamed(f"brief was installed from {folder}, which {where}")
     notes: tuple[Diagnostic, ...] = ()
     if not _git(folder, "branch", "--remotes", "--contains", commit):
         notes = (
@@ -144,6 +137,11 @@ def _git(folder: Path, *args: str) -> str:
     except (OSError, subprocess.SubprocessError):
         return ""
     return result.stdout.strip() if result.returncode == 0 else ""
+
+
+def _unnamed(why: str, hint: str = _HINT) -> Requirement:
+    """The line that stops pip, and the warning that says why and what to write instead."""
+    return Requirement(UNNAMED, (_note(f"{why}, {_UNNAMED_EFFECT}", hint),))
 
 
 def _note(message: str, hint: str = _HINT) -> Diagnostic:

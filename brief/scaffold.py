@@ -22,6 +22,18 @@ LAYOUT: tuple[tuple[str, str], ...] = (
 )
 """Each scaffold file and where it goes in the new project."""
 
+EXAMPLE = "brief @ git+https://github.com/OWNER/brief@TAG"
+UNNAMED = f"EDIT-ME: replace this line with the brief to install, such as {EXAMPLE}"
+"""requirements.txt's line when brief cannot tell where it came from (brief.provenance).
+pip refuses it as an invalid requirement and quotes it whole, so the workflow fails at its
+install step saying what to do, where "brief==<version>" would install PyPI's other brief."""
+_NAMED = "# `brief init` wrote the one it ran with; pin another commit or tag here to upgrade.\n"
+_UNNAMED = (
+    "# `brief init` could not tell where the brief it ran came from, and on PyPI the name\n"
+    "# brief is another project's. Until the next line names the brief to install,\n"
+    "# `pip install -r requirements.txt` stops on it, and so does the workflow.\n"
+)
+
 
 @dataclass(frozen=True, slots=True)
 class ScaffoldReport:
@@ -41,8 +53,13 @@ def scaffold_files(requirement: str) -> dict[str, str]:
     found = {}
     for source, target in LAYOUT:
         text = (folder / source).read_text(encoding="utf-8")
-        found[target] = text.replace("@BRIEF_REQUIREMENT@", requirement)
+        found[target] = text.replace("@BRIEF_REQUIREMENT@", _requirement_lines(requirement))
     return found
+
+
+def _requirement_lines(requirement: str) -> str:
+    """The requirement under a comment that says whose it is, or why it stops pip."""
+    return (_UNNAMED if requirement == UNNAMED else _NAMED) + requirement
 
 
 def scaffold(root: Path, requirement: str, *, force: bool = False) -> ScaffoldReport:

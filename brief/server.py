@@ -496,6 +496,17 @@ def safe_path(raw: str) -> str | None:
     return path
 
 
+def query_of(target: str) -> str:
+    """The query of a request target, "?" included, "" for none; quoted where it is not
+    already query text, so that it cannot break the header it is sent back in."""
+    query = target.partition("?")[2]
+    return "?" + quote(query, safe=_QUERY_SAFE) if query else ""
+
+
+_QUERY_SAFE = "!$&'()*+,;=:@/?%"
+"""What RFC 3986 allows in a query besides letters, digits and -._~; % keeps escapes as sent."""
+
+
 def inject(page: bytes, snapshot: Snapshot) -> bytes:
     """The page with the live-reload script and the current state before </body>. The state
     is JSON in a data block with <, > and & escaped, so no message can close the script."""
@@ -640,8 +651,9 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(b"data: " + snapshot.as_json().encode() + b"\n\n")
 
     def _redirect(self, location: str) -> None:
+        """To ``location`` with the request's query: /search?q=NATO must keep its terms."""
         self.send_response(302)
-        self.send_header("Location", quote(location, safe="/%"))
+        self.send_header("Location", quote(location, safe="/%") + query_of(self.path))
         self.send_header("Content-Length", "0")
         self.send_header("Cache-Control", "no-store")
         self.end_headers()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import posixpath
 import re
 from collections.abc import Callable
 from datetime import datetime
@@ -12,6 +13,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 import jinja2
+from jinja2.loaders import split_template_path
 from markupsafe import Markup
 
 from brief.config import Config
@@ -29,6 +31,59 @@ def theme_path() -> Path:
     return installed if installed.is_dir() else _PACKAGE.parent / "templates"
 
 
+def theme_templates() -> tuple[str, ...]:
+    """The default theme's template names, as "!theme/<name>" reaches them."""
+    theme = theme_path()
+    return tuple(
+        sorted(
+            p.relative_to(theme).as_posix()
+            for p in theme.rglob("*")
+            if p.is_file()
+            and p.relative_to(theme).parts[0] != "static"
+            and not p.name.startswith(".")
+        )
+    )
+
+
+class TemplateNotText(jinja2.TemplateError):
+    """A template file that is not UTF-8: its path, and the line of the first bad byte."""
+
+    def __init__(self, path: str, line: int | None, detail: str) -> None:
+        super().__init__(f"not UTF-8 text{detail}")
+        self.path = path
+        self.line = line
+
+
+class _TextLoader(jinja2.FileSystemLoader):
+    """Jinja's FileSystemLoader, but a file that is not UTF-8 is a TemplateNotText naming
+    the file and line, where Jinja's UnicodeDecodeError named neither."""
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        try:
+            return super().get_source(environment, template)
+        except UnicodeDecodeError:
+            raise self._not_text(template) from None
+
+    def _not_text(self, template: str) -> TemplateNotText:
+        """The file get_source could not decode (the first match, as it searched)."""
+        pieces = split_template_path(template)
+        paths = [Path(posixpath.join(folder, *pieces)) for folder in self.searchpath]
+        path = next((p for p in paths if p.is_file()), paths[0])
+        try:
+            data = path.read_bytes()
+            data.decode(self.encoding)
+        except UnicodeDecodeError as exc:
+            line = data.count(b"\n", 0, exc.start) + 1
+            return TemplateNotText(
+                str(path), line, f": byte 0x{data[exc.start]:02x} at byte offset {exc.start}"
+            )
+        except OSError:
+            pass  # gone or fixed since: the file is still the one to look at
+        return TemplateNotText(str(path), None, "")
+
+
 def template_folders(config: Config) -> tuple[Path, ...]:
     """Where templates and static files are read from, the site's own first."""
     return (config.templates_path, theme_path())
@@ -36,10 +91,10 @@ def template_folders(config: Config) -> tuple[Path, ...]:
 
 def make_environment(config: Config) -> jinja2.Environment:
     """A site's templates/ overrides the theme file by file; "!theme/x.html" is the original."""
-    theme = jinja2.FileSystemLoader(theme_path())
+    theme = _TextLoader(theme_path())
     loaders: list[jinja2.BaseLoader] = [jinja2.PrefixLoader({"!theme": theme}, delimiter="/")]
     if config.templates_path.is_dir():
-        loaders.append(jinja2.FileSystemLoader(config.templates_path))
+        loaders.append(_TextLoader(config.templates_path))
     loaders.append(theme)
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),

@@ -116,3 +116,56 @@ MOSCOW, June 1. /TASS/. Body.
     assert code == 1
     assert err.splitlines()[0].startswith("templates/topics.html:4: template: ")
     assert "Traceback" not in err
+
+
+def test_a_template_that_is_not_utf8_is_named_with_its_line_and_told_to_be_saved_as_utf8(
+    site: Callable[[str], Path], run: Callable[..., tuple[int, str, str]]
+) -> None:
+    project = site("""
+-- content/2021/a.txt --
+A title
+
+MOSCOW, June 1. /TASS/. Body.
+-- templates/index.html --
+{% extends "!theme/index.html" %}
+{% block content %}{% include "part.html" %}{% endblock %}
+""")
+    (project / "templates/part.html").write_bytes(b"<p>ok</p>\n<p>caf\xe9</p>\n")
+    code, _, err = run("build", "--root", project)
+    assert code == 1
+    assert err.splitlines()[0] == (
+        "templates/part.html:2: template: not UTF-8 text: byte 0xe9 at byte offset 16 "
+        "(save it as UTF-8)"
+    )
+    (project / "templates/part.html").unlink()
+    (project / "templates/index.html").write_bytes(b'{% extends "!theme/index.html" %}{# \xe9 #}')
+    code, _, err = run("build", "--root", project)
+    assert code == 1
+    assert err.splitlines()[0] == (
+        "templates/index.html:1: template: not UTF-8 text: byte 0xe9 at byte offset 36 "
+        "(save it as UTF-8)"
+    )
+
+
+def test_a_theme_template_that_does_not_exist_is_named_where_it_is_asked_for(
+    site: Callable[[str], Path], run: Callable[..., tuple[int, str, str]]
+) -> None:
+    project = site("""
+-- content/2021/a.txt --
+A title
+
+MOSCOW, June 1. /TASS/. Body.
+-- templates/index.html --
+{# the home page, from a theme template that is not there #}
+{% extends "!theme/nope.html" %}
+""")
+    code, _, err = run("build", "--root", project)
+    assert code == 1
+    [problem, summary] = err.splitlines()
+    assert problem.startswith(
+        'templates/index.html:2: template: asks for "!theme/nope.html", but the default theme '
+        "has no nope.html (while rendering /) (use one of the theme's templates: 404.html, "
+        "archive.html, article.html, "
+    )
+    assert problem.endswith(", topics.html)")
+    assert summary.startswith("Build failed: 1 error")

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 import threading
 import urllib.error
 import urllib.request
@@ -17,8 +20,11 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 import yaml
 
+from brief import __version__
 from brief.provenance import installed_requirement
-from brief.scaffold import LAYOUT
+from brief.scaffold import LAYOUT, UNNAMED
+from tests.conftest import REPO
+from tests.test_provenance import pip_install_dry_run
 
 Run = Callable[..., tuple[int, str, str]]
 FILES = {
@@ -161,6 +167,42 @@ def test_requirements_txt_names_the_brief_that_ran_init_and_init_says_when_it_ca
     expected = installed_requirement()
     assert [line for line in lines if not line.startswith("#")] == [expected.line]
     assert err.splitlines() == [note.format() for note in expected.notes]
+
+
+def test_a_brief_installed_off_an_index_writes_a_line_pip_stops_on_and_warns(
+    tmp_path: Path,
+) -> None:
+    """A wheel installed from a package index (a local one): pip keeps no note of where it
+    came from, and brief==<version> would install PyPI's other brief in the workflow."""
+    pip = (sys.executable, "-m", "pip", "--isolated", "--disable-pip-version-check")
+    wheels, target = tmp_path / "index", tmp_path / "installed"
+    for args in (
+        ("wheel", "--no-deps", "--no-build-isolation", "-q", "-w", wheels, REPO),
+        ("install", "--no-deps", "--no-index", "--find-links", wheels, "-t", target, "brief"),
+    ):
+        subprocess.run([*pip, *map(str, args)], check=True, capture_output=True, timeout=300)
+    # PYTHONPATH comes before site-packages, so the installed brief wins over this checkout.
+    init = subprocess.run(
+        [sys.executable, "-m", "brief", "init", "p1"],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(target)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert init.returncode == 0, init.stderr
+    assert (tmp_path / "p1/requirements.txt").read_text().splitlines()[-1] == UNNAMED
+    assert init.stderr.startswith(
+        f"requirements.txt: warning: init: brief {__version__} came from a package index, and "
+        "on PyPI the name brief is another project's, so requirements.txt names no brief yet: "
+        "pip install -r requirements.txt, which the Pages workflow runs, fails on its EDIT-ME "
+        "line until you name one (replace that line with the brief to install, for example "
+        "brief @ git+https://github.com/OWNER/brief@TAG;"
+    )
+    pip_run = pip_install_dry_run(tmp_path / "p1")
+    assert pip_run.returncode != 0
+    assert f"Invalid requirement: '{UNNAMED}'" in pip_run.stderr
 
 
 def test_init_requirement_puts_the_given_requirement_in_requirements_txt(

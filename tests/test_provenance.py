@@ -1,14 +1,22 @@
 """Which pip requirement reinstalls this brief: from direct_url.json, and from real git
-checkouts (a bare remote in a temp dir stands in for GitHub)."""
+checkouts (a bare remote in a temp dir stands in for GitHub). What brief init writes is
+given to a real pip, offline, as the Pages workflow gives it."""
 
 from __future__ import annotations
 
 import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from brief.provenance import installed_requirement, network_url, requirement_for
+from brief.provenance import Requirement, installed_requirement, network_url, requirement_for
+from brief.scaffold import EXAMPLE, UNNAMED, scaffold
 from tests.conftest import require_program
 
 GITHUB = "https://github.com/example/brief.git"
@@ -29,13 +37,25 @@ def checkout(tmp_path: Path) -> Path:
     bare, folder = tmp_path / "remote.git", tmp_path / "brief"
     git(tmp_path, "init", "--quiet", "--bare", str(bare))
     git(tmp_path, "init", "--quiet", "--initial-branch", "main", str(folder))
-    (folder / "pyproject.toml").write_text("[project]\nname = 'brief'\n")
-    git(folder, "add", "pyproject.toml")
+    (folder / "pyproject.toml").write_text(PYPROJECT)
+    (folder / "brief").mkdir()
+    (folder / "brief/__init__.py").write_text("")
+    git(folder, "add", "pyproject.toml", "brief/__init__.py")
     git(folder, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "--quiet", "-m", "one")
     git(folder, "remote", "add", "origin", str(bare))
     git(folder, "push", "--quiet", "origin", "main")
     git(folder, "remote", "set-url", "origin", GITHUB)
     return folder
+
+
+PYPROJECT = """[build-system]
+requires = ["hatchling"]
+build-backend = "hatchling.build"
+
+[project]
+name = "brief"
+version = "0.1.0"
+"""
 
 
 def editable(folder: Path) -> dict[str, object]:
@@ -69,20 +89,24 @@ def test_a_checkout_whose_remote_is_a_local_folder_cannot_be_reinstalled_and_say
 ) -> None:
     git(checkout, "remote", "set-url", "origin", str(tmp_path / "remote.git"))
     found = requirement_for(editable(checkout), "0.1.0")
-    assert found.line == "brief==0.1.0"
+    assert found.line == UNNAMED
     [note] = found.notes
     assert note.format() == (
         f"requirements.txt: warning: init: brief was installed from {checkout}, which has no "
-        "remote on the network (edit requirements.txt to say where the workflow installs brief "
-        "from, for example brief @ git+https://github.com/OWNER/brief@COMMIT)"
+        "remote on the network, so requirements.txt names no brief yet: pip install -r "
+        "requirements.txt, which the Pages workflow runs, fails on its EDIT-ME line until you "
+        "name one (replace that line with the brief to install, for example "
+        "brief @ git+https://github.com/OWNER/brief@TAG)"
     )
 
 
 def test_a_folder_that_is_no_checkout_says_so(tmp_path: Path) -> None:
     require_program("git")
     found = requirement_for(editable(tmp_path), "0.1.0")
-    assert found.line == "brief==0.1.0"
-    assert "which is not a git checkout" in found.notes[0].message
+    assert found.line == UNNAMED
+    assert "which is not a git checkout, so requirements.txt names no brief" in (
+        found.notes[0].message
+    )
 
 
 @pytest.mark.parametrize(
@@ -113,17 +137,25 @@ def test_vcs_and_archive_installs_are_reinstalled_from_where_they_came(
     assert requirement_for(direct, "0.1.0").line == line
 
 
-def test_a_package_index_install_keeps_the_version_and_warns_about_the_pypi_name() -> None:
+def test_a_package_index_install_names_no_brief_and_warns_about_the_pypi_name() -> None:
     found = requirement_for(None, "0.1.0")
-    assert found.line == "brief==0.1.0"
-    assert "on PyPI the name brief is another project's" in found.notes[0].message
+    assert found.line == UNNAMED
+    [note] = found.notes
+    assert note.message.startswith(
+        "brief 0.1.0 came from a package index, and on PyPI the name brief is another "
+        "project's, so requirements.txt names no brief yet"
+    )
+    assert note.hint.endswith(
+        "or, from your own index, a line --index-url URL and then brief==0.1.0"
+    )
 
 
 def test_a_local_wheel_cannot_be_reinstalled_and_says_so() -> None:
     found = requirement_for({"url": "file:///tmp/brief-0.1.0-py3-none-any.whl"}, "0.1.0")
-    assert found.line == "brief==0.1.0"
-    assert found.notes[0].message == (
-        "brief was installed from file:///tmp/brief-0.1.0-py3-none-any.whl"
+    assert found.line == UNNAMED
+    assert found.notes[0].message.startswith(
+        "brief was installed from file:///tmp/brief-0.1.0-py3-none-any.whl, so requirements.txt "
+        "names no brief yet"
     )
 
 
@@ -145,9 +177,118 @@ def test_remotes_become_https_urls_a_workflow_can_clone(remote: str, url: str) -
 
 def test_the_running_brief_has_a_requirement() -> None:
     """This checkout is installed editable (README's first command): whatever its remote,
-    the answer is a line pip can parse, with a note when it cannot be reinstalled."""
-    from packaging.requirements import Requirement
+    the answer is a git line for brief, or the line that stops pip, with a note saying so."""
+    from packaging.requirements import Requirement as Parsed
 
     found = installed_requirement()
-    assert Requirement(found.line).name == "brief"
-    assert found.notes or "git+" in found.line
+    if found.line == UNNAMED:
+        assert "EDIT-ME" in found.notes[-1].message
+    else:
+        assert Parsed(found.line).name == "brief" and "git+" in found.line
+
+
+# --- what pip makes of requirements.txt ------------------------------------------------------
+
+
+def pip_install_dry_run(project: Path) -> subprocess.CompletedProcess[str]:
+    """The Pages workflow's ``pip install -r requirements.txt``, offline and installing
+    nothing: a line pip cannot read fails here as it would there."""
+    return subprocess.run(
+        [
+            *(sys.executable, "-m", "pip", "install", "--isolated", "--dry-run", "--no-index"),
+            *("--no-deps", "--no-build-isolation", "--disable-pip-version-check"),
+            *("-r", "requirements.txt"),
+        ],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def unknown_provenance(case: str, tmp_path: Path) -> Requirement:
+    """The installs brief cannot tell the origin of, as pip records them."""
+    if case == "package index":
+        return requirement_for(None, "0.1.0")
+    if case == "local wheel":
+        wheel = tmp_path / "brief-0.1.0-py3-none-any.whl"
+        return requirement_for({"url": wheel.as_uri(), "archive_info": {}}, "0.1.0")
+    require_program("git")
+    folder = tmp_path / "brief"
+    git(tmp_path, "init", "--quiet", str(folder))
+    if case == "clone without a network remote":
+        git(folder, "remote", "add", "origin", str(tmp_path / "remote.git"))
+        git(
+            folder,
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@t",
+            "commit",
+            "-qm",
+            "one",
+            "--allow-empty",
+        )
+    else:
+        (folder / ".git").rename(tmp_path / "no-longer-git")
+    return requirement_for(editable(folder), "0.1.0")
+
+
+@pytest.mark.parametrize(
+    "case", ["package index", "local wheel", "clone without a network remote", "no checkout"]
+)
+def test_when_brief_cannot_tell_where_it_came_from_pip_stops_on_the_line_that_says_what_to_do(
+    case: str, tmp_path: Path
+) -> None:
+    found = unknown_provenance(case, tmp_path)
+    project = tmp_path / "briefing"
+    scaffold(project, found.line)
+    result = pip_install_dry_run(project)
+    assert result.returncode != 0, result.stdout
+    # pip quotes the line and says which one it is; newer pips add the parser's complaint.
+    assert f"Invalid requirement: '{UNNAMED}'" in result.stderr
+    assert "of requirements.txt)" in result.stderr
+    assert "Would install" not in result.stdout
+    lines = (project / "requirements.txt").read_text().splitlines()
+    assert lines[-1] == UNNAMED
+    assert lines[-2].startswith("# `pip install -r requirements.txt` stops on it")
+    [note] = found.notes
+    assert "fails on its EDIT-ME line until you name one" in note.message
+    assert EXAMPLE in note.hint and EXAMPLE in UNNAMED
+
+
+@pytest.fixture
+def served_remote(checkout: Path, tmp_path: Path) -> Iterator[str]:
+    """The checkout's bare remote over git's plain HTTP protocol from a loopback server: a
+    network remote as GitHub is one, that pip can clone offline."""
+    bare = tmp_path / "remote.git"
+    git(bare, "symbolic-ref", "HEAD", "refs/heads/main")  # what a clone checks out
+    git(bare, "update-server-info")  # the index that clones over plain HTTP read
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(Quiet, directory=str(tmp_path)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/remote.git"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_with_a_known_origin_the_line_is_the_git_requirement_pip_installs(
+    checkout: Path, served_remote: str, tmp_path: Path
+) -> None:
+    git(checkout, "remote", "set-url", "origin", served_remote)
+    found = requirement_for(editable(checkout), "0.1.0")
+    commit = git(checkout, "rev-parse", "HEAD")
+    assert (found.line, found.notes) == (f"brief @ git+{served_remote}@{commit}", ())
+    project = tmp_path / "briefing"
+    scaffold(project, found.line)
+    assert (project / "requirements.txt").read_text().splitlines()[-1] == found.line
+    result = pip_install_dry_run(project)
+    assert result.returncode == 0, result.stderr
+    assert "Would install brief-0.1.0" in result.stdout

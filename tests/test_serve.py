@@ -40,6 +40,7 @@ from tests.browser.serving import (
     ARTICLE,
     ARTICLE_FILE,
     BRIEF_YAML,
+    PROJECT,
     Served,
     edit,
     make_project,
@@ -594,3 +595,33 @@ def test_listening_on_all_addresses_prints_a_warning(project: Path) -> None:
         assert "Warning: listening on 0.0.0.0" in "".join(server.err)
     finally:
         assert server.stop() == 0
+
+
+def test_a_folder_redirect_keeps_the_query_under_the_base_path(served: Served) -> None:
+    """A typed /briefing/topics?q=NATO must reach /briefing/topics/ with its terms."""
+    for path, location in [
+        ("/briefing/topics?q=NATO", "/briefing/topics/?q=NATO"),
+        ("/briefing?q=NATO&page=2", "/briefing/?q=NATO&page=2"),
+        ("/?q=NATO", "/briefing/?q=NATO"),
+        ("/briefing/topics?q=%22New+START%22", "/briefing/topics/?q=%22New+START%22"),
+        # Sent raw, these would be markup or break the header: they go back escaped.
+        ('/briefing/topics?q="<NATO>"', "/briefing/topics/?q=%22%3CNATO%3E%22"),
+        ("/briefing/topics?", "/briefing/topics/"),
+    ]:
+        status, headers, _ = served.request(path)
+        assert (path, status, headers["Location"]) == (path, 302, location)
+
+
+def test_a_typed_search_url_keeps_its_terms_on_a_site_at_the_root(tmp_path: Path) -> None:
+    spec = PROJECT.replace(
+        BRIEF_YAML, "title: Live briefing\nbase_url: https://briefing.example.org/\n"
+    )
+    server = Served(make_project(tmp_path / "project", spec))
+    try:
+        assert server.base == "/"
+        status, headers, _ = server.request("/search?q=NATO")
+        assert (status, headers["Location"]) == (302, "/search/?q=NATO")
+        status, _, body = server.request("/search/?q=NATO")
+        assert status == 200 and b'id="search-form"' in body
+    finally:
+        server.stop()

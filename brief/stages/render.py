@@ -17,7 +17,10 @@ from brief.errors import ContentError, Diagnostic, error
 from brief.fragments import forget_fragments
 from brief.model import OutputFile, Page, Site, SiteInfo
 from brief.parallel import stream_chunks
-from brief.templating import theme_path
+from brief.templating import TemplateNotText, theme_path, theme_templates
+
+THEME_PREFIX = "!theme/"
+"""How a site's template names the default theme's own (see brief.templating)."""
 
 
 def render(
@@ -126,7 +129,15 @@ def _render_page(
             (where, exc.lineno, message),
             error(where, exc.lineno, "template", shown, "fix the template syntax"),
         )
+    except TemplateNotText as exc:
+        where = _template_path(exc.path, config)
+        return _Problem(
+            (where, exc.line, "not UTF-8"),
+            error(where, exc.line, "template", exc.message or "not UTF-8 text", "save it as UTF-8"),
+        )
     except jinja2.TemplateNotFound as exc:
+        if isinstance(exc.name, str) and exc.name.startswith(THEME_PREFIX):
+            return _not_in_theme(exc.name, sys.exc_info()[2], page, config)
         return _Problem(
             (page.template, None, "missing"),
             error(
@@ -153,6 +164,18 @@ def _render_page(
             error(where, line, "template", message, "check what the template computes"),
         )
     return OutputFile(page.path, html.encode("utf-8"))
+
+
+def _not_in_theme(name: str, tb: TracebackType | None, page: Page, config: Config) -> _Problem:
+    """A "!theme/x.html" the default theme lacks, named where the template asked for it."""
+    where, line = _template_frame(tb, config, f"{config.templates_dir}/{page.template}")
+    wanted = name.removeprefix(THEME_PREFIX)
+    message = (
+        f'asks for "{name}", but the default theme has no {wanted} '
+        f"(while rendering /{page.url}{_source(page)})"
+    )
+    hint = f"use one of the theme's templates: {', '.join(theme_templates())}"
+    return _Problem((where, line, name), error(where, line, "template", message, hint))
 
 
 def copy_static(config: Config) -> tuple[OutputFile, ...]:
