@@ -73,6 +73,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Interrupted.", file=sys.stderr)
         return 130
+    except OSError as exc:
+        # The last guard, for what no stage foresaw (a file brief may not read or write, a
+        # folder where a file belongs): the file and the reason, not a traceback.
+        where = exc.filename or "brief"
+        print(
+            f"{where}: {exc.strerror or exc} (check that it is there and that brief may read "
+            "and write it; the site was left whole, the old one or the new one)",
+            file=sys.stderr,
+        )
+        return 1
 
 
 def main_entry() -> NoReturn:
@@ -116,6 +126,13 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--drafts", action="store_true", help="include articles marked draft")
     build_cmd.add_argument("--strict", action="store_true", help="treat warnings as errors")
     build_cmd.add_argument("--quiet", "-q", action="store_true", help="print errors only")
+    build_cmd.add_argument(
+        "--workers",
+        type=_positive,
+        metavar="N",
+        help="processes that read and render (default: one per core, up to 8, for 300 or "
+        "more articles; else 1)",
+    )
     build_cmd.add_argument(
         "--verify",
         action="store_true",
@@ -242,7 +259,13 @@ def _build(args: argparse.Namespace) -> int:
     args.output_dir_label = config.output_dir + "/"
     progress = Progress(enabled=False if args.quiet else None)
     try:
-        report = build(config, drafts=args.drafts, strict=args.strict, progress=progress)
+        report = build(
+            config,
+            drafts=args.drafts,
+            strict=args.strict,
+            workers=args.workers,
+            progress=progress,
+        )
     finally:
         progress.close()
     for warning in report.warnings:
@@ -258,6 +281,16 @@ def _build(args: argparse.Namespace) -> int:
     if args.verify:
         return _verify(config, args)
     return 0
+
+
+def _positive(text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of 1 or more")
+    return number
 
 
 def _verify(config: Config, args: argparse.Namespace) -> int:

@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from brief.errors import BuildError, error
+from brief.tether import die_with
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -105,7 +106,10 @@ def stream_chunks(
     # breaks it and the build stops with a message, where a Pool waited for its chunk for
     # ever.
     pool = ProcessPoolExecutor(
-        workers - 1, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker
+        workers - 1,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_start_worker,
+        initargs=(os.getpid(),),
     )
     try:
         yield from _shared_with(pool, workers - 1, work, items, bounds, hold)
@@ -165,11 +169,13 @@ def _shared_with(
         yield from part
 
 
-def _start_worker() -> None:
-    """A worker collects its own garbage (rendering with Jinja makes cycles, page after
-    page), but leaves what it inherited out of every collection: walking it would be slow,
-    and would copy each page of the parent's memory that it touched. Ctrl-C is the building
-    process's to handle: it stops the workers; each printed a traceback of its own."""
+def _start_worker(parent: int) -> None:
+    """A worker dies with the building process (see brief.tether). It collects its own
+    garbage (rendering with Jinja makes cycles, page after page), but leaves what it
+    inherited out of every collection: walking it would be slow, and would copy each page
+    of the parent's memory that it touched. Ctrl-C is the building process's to handle: it
+    stops the workers; each printed a traceback of its own."""
+    die_with(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     gc.freeze()
     gc.enable()

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from brief.errors import Diagnostic, warning
+from brief.tether import tethered
 
 FOLDER = "pagefind"
 
@@ -27,16 +28,18 @@ def index_site(staging: Path, output: Path, pages_changed: bool) -> tuple[Diagno
     try:
         result = subprocess.run(
             # Only article pages are searched: reading the listings too would double the cost.
-            [
-                sys.executable,
-                "-m",
-                "pagefind",
-                "--site",
-                str(staging),
-                "--silent",
-                "--glob",
-                "articles/**/*.html",
-            ],
+            tethered(
+                [
+                    sys.executable,
+                    "-m",
+                    "pagefind",
+                    "--site",
+                    str(staging),
+                    "--silent",
+                    "--glob",
+                    "articles/**/*.html",
+                ]
+            ),
             capture_output=True,
             text=True,
             timeout=900,

@@ -62,7 +62,15 @@ def test_brief_build_help_lists_the_options_and_exits_0(tmp_path: Path) -> None:
     assert result.stdout.startswith("usage: brief build")
     for option in ("--root", "--base-url", "--output", "--drafts", "--strict", "--quiet"):
         assert option in result.stdout
+    assert "--workers N" in result.stdout
     assert result.stderr == ""
+
+
+@pytest.mark.parametrize("workers", ["0", "-1", "two"])
+def test_workers_must_be_a_whole_number_of_one_or_more(run: Run, workers: str) -> None:
+    code, _, err = run("build", "--workers", workers)
+    assert code == 2
+    assert f"argument --workers: {workers!r} is not a whole number of 1 or more" in err
 
 
 def test_no_command_prints_help_and_exits_2(run: Run) -> None:
@@ -400,6 +408,25 @@ def test_an_output_folder_brief_wrote_is_replaced_and_stray_files_in_it_go(
     assert not (project / "site/stray.txt").exists()
     assert not (project / "site/articles/title-here").exists()
     assert (project / "site/articles/another-title/index.html").is_file()
+
+
+def test_a_failure_no_stage_foresaw_names_the_file_and_exits_1_without_a_traceback(
+    site: Site, run: Run
+) -> None:
+    # A file where brief stages the new site stands for what no stage checks (no right to
+    # write, a full disk): the last guard names the file, and the old site stays.
+    project = site(GOOD)
+    assert run("build", "--root", project)[0] == 0
+    before = snapshot(project / "site")
+    (project / ".site.brief-staging").write_text("not a folder", encoding="utf-8")
+    (project / "content/2021/a.txt").write_text(
+        "Another title\n\nWASHINGTON, June 8. /TASS/. Body.\n", encoding="utf-8"
+    )
+    code, _, err = run("build", "--root", project)
+    assert code == 1
+    assert "Traceback" not in err
+    assert err.startswith(f"{project / '.site.brief-staging'}: File exists (check that it is")
+    assert snapshot(project / "site") == before
 
 
 def test_the_cache_folder_is_refused_as_the_output_folder(

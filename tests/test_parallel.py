@@ -79,8 +79,8 @@ def test_work_in_this_process_collects_its_own_garbage_while_a_build_has_paused_
         assert not gc.isenabled()
         assert gc.get_freeze_count() == 0  # unfrozen again afterwards
     assert gc.isenabled()
-    [(enabled, frozen)] = seen
-    assert enabled and frozen > 0
+    # Frozen objects that are freed leave the count: chunks may see different counts.
+    assert all(enabled and frozen > 0 for enabled, frozen in seen)
 
 
 def test_an_error_raised_in_a_forked_worker_reaches_this_process_whole() -> None:

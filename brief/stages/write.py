@@ -387,7 +387,19 @@ def clear_leftovers(output: Path) -> None:
         output.with_name(f".{output.name}.brief-trash"),
     ):
         if leftover.is_dir() and not leftover.is_symlink():
-            shutil.rmtree(leftover)
+            try:
+                shutil.rmtree(leftover)
+            except OSError as exc:  # no permission; or a process of that build still writing
+                raise OutputError(
+                    error(
+                        str(leftover),
+                        None,
+                        "output",
+                        f"cannot remove what an interrupted build left: {exc.strerror or exc}",
+                        "if another brief is still building this site, let it finish; else "
+                        "check the folder's permissions, or delete it yourself",
+                    )
+                ) from None
 
 
 def _refuse(where: str, line: int | None, message: str, hint: str) -> Path:

@@ -78,9 +78,9 @@ def reference(tmp_path: Path, project: Path, state: str) -> dict[str, bytes]:
     return snapshot(copy / "site")
 
 
-def brief_build(project: Path) -> subprocess.Popen[bytes]:
+def brief_build(project: Path, *options: str) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        [sys.executable, "-m", "brief", "build", "--root", str(project), "--quiet"],
+        [sys.executable, "-m", "brief", "build", "--root", str(project), "--quiet", *options],
         cwd=REPO,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -133,6 +133,63 @@ def test_a_build_killed_at_fifty_random_moments_leaves_the_old_or_the_new_site(
     seconds = time.perf_counter() - began
     print(f"{KILLS} kills, {completed} completed builds in {seconds:.1f} s: {outcomes}")
     assert outcomes["old"] and outcomes["new"], outcomes  # the kills landed on both sides
+
+
+def test_a_build_killed_alone_takes_its_workers_and_pagefind_with_it(tmp_path: Path) -> None:
+    # The out-of-memory killer, a CI timeout or kill -9 take the building process alone. Its
+    # workers and Pagefind went on writing into the staging folder: the next build failed
+    # with a traceback clearing it, or could publish their pages.
+    project = make_project(tmp_path / "project", ARTICLES)
+    config = project / "brief.yaml"
+    config.write_text(config.read_text().replace("search: false", "search: true"))
+    edit(project, "A")
+    reference = tmp_path / "reference"
+    rng = random.Random(SEED)
+    started = time.perf_counter()
+    assert brief_build(project, "--workers", "2").wait() == 0
+    duration = time.perf_counter() - started
+    state = "A"
+    for kill in range(1, 9):
+        state = "B" if state == "A" else "A"
+        edit(project, state)
+        process = brief_build(project, "--workers", "2")
+        time.sleep(rng.uniform(0.3, 1.0) * duration)
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(process.pid, signal.SIGKILL)  # the building process alone
+        process.wait()
+        assert _group_ends(process.pid), f"kill {kill}: processes of the killed build live on"
+    after = brief_build(project)
+    assert after.wait() == 0, after.stderr.read().decode() if after.stderr else ""
+    shutil.copytree(project, reference, ignore=shutil.ignore_patterns("site", ".brief-cache"))
+    build(load_config(reference), use_cache=False)
+    finish_removals()
+    built, clean = (_without_index(snapshot(folder / "site")) for folder in (project, reference))
+    differing = sorted(
+        path for path in built.keys() | clean.keys() if built.get(path) != clean.get(path)
+    )
+    assert differing == [], (
+        f"{state}: {built.get('.brief-output')!r} {clean.get('.brief-output')!r}"
+    )
+    assert leftovers(project) == []
+
+
+def _group_ends(group: int, wait: float = 5.0) -> bool:
+    """Whether every process of the group has ended within ``wait`` seconds."""
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(group, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.05)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(group, signal.SIGKILL)  # not left behind by the test either
+    return False
+
+
+def _without_index(site: dict[str, bytes]) -> dict[str, bytes]:
+    """Pagefind's index names its files by content hashes that vary from run to run."""
+    return {path: data for path, data in site.items() if not path.startswith("pagefind/")}
 
 
 CORRUPTIONS: dict[str, Callable[[bytes], bytes]] = {
