@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from brief.errors import ConfigError, Diagnostic, error
-from brief.yaml_loader import Loaded, YamlError, load_yaml
+from brief.yaml_loader import Loaded, YamlError, load_yaml, read_optional
 
 CONFIG_NAME = "brief.yaml"
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
@@ -95,7 +95,8 @@ _BOOL_KEYS = {f.name for f in fields(Config) if f.type == "bool"}
 def load_config(root: Path, overrides: dict[str, Any] | None = None) -> Config:
     """Read ``root/brief.yaml`` (optional) and apply command-line overrides."""
     path = root / CONFIG_NAME
-    loaded = _read(path, CONFIG_NAME) if path.is_file() else Loaded({}, {})
+    data = read_optional(path, CONFIG_NAME)
+    loaded = _read(data, CONFIG_NAME) if data is not None else Loaded({}, {})
     values, problems = _check_keys(loaded)
     lines = tuple(
         (key, line)
@@ -109,16 +110,14 @@ def load_config(root: Path, overrides: dict[str, Any] | None = None) -> Config:
     return replace(config, base_url=_with_slash(config.base_url))
 
 
-def _read(path: Path, name: str) -> Loaded:
+def _read(data: bytes, name: str) -> Loaded:
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = exc.object[: exc.start].count(b"\n") + 1
         raise ConfigError(
             error(name, line, "encoding", f"not UTF-8 (byte {exc.start})", "save it as UTF-8")
         ) from None
-    except OSError as exc:
-        raise ConfigError(error(name, None, "read", exc.strerror or str(exc))) from None
     try:
         loaded = load_yaml(text.replace("\r\n", "\n"), name)
     except YamlError as exc:

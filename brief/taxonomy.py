@@ -9,7 +9,7 @@ from typing import Any
 from brief.errors import ConfigError, Diagnostic, error
 from brief.model import Topic
 from brief.slugs import slugify
-from brief.yaml_loader import Loaded, YamlError, load_yaml
+from brief.yaml_loader import Loaded, YamlError, load_yaml, read_optional
 
 TOPICS_NAME = "topics.yaml"
 _KEYS = ("name", "slug", "description", "match", "exclude", "children")
@@ -17,10 +17,9 @@ _KEYS = ("name", "slug", "description", "match", "exclude", "children")
 
 def load_topics(root: Path) -> tuple[tuple[Topic, ...], bytes]:
     """The taxonomy in ``root/topics.yaml`` (none if the file is absent) and its raw bytes."""
-    path = root / TOPICS_NAME
-    if not path.is_file():
+    data = read_optional(root / TOPICS_NAME, TOPICS_NAME)
+    if data is None:
         return (), b""
-    data = path.read_bytes()
     # brief serve asks on every rebuild; parsing costs more than reading
     if data not in _parsed:
         _parsed.clear()  # one entry: a long session keeps no more

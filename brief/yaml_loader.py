@@ -8,12 +8,14 @@ keys are errors with a line number; deep nesting is an error, never a RecursionE
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import yaml
 
-from brief.errors import Diagnostic, error
+from brief.errors import ConfigError, Diagnostic, error
 
 KeyPath = tuple[str | int, ...]
 
@@ -56,6 +58,26 @@ class _Loader(yaml.SafeLoader):
         if self.check_event(yaml.AliasEvent):
             raise _AliasFound(self.peek_event().start_mark)  # type: ignore[no-untyped-call]
         return super().compose_node(parent, index)
+
+
+def read_optional(path: Path, shown: str) -> bytes | None:
+    """The bytes of an optional YAML file of the project (None when there is none); a
+    ConfigError naming it when something is there that cannot be read: a folder, a broken
+    link, a file brief may not read. Such a file was skipped as absent, silently."""
+    if not os.path.lexists(path):
+        return None
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(
+            error(
+                shown,
+                None,
+                "read",
+                f"cannot read it: {exc.strerror or exc}",
+                "make it a file brief may read, or remove it",
+            )
+        ) from None
 
 
 def load_yaml(text: str, path: str, first_line: int = 1) -> Loaded:

@@ -255,6 +255,22 @@ def test_a_brief_yaml_that_is_not_utf8_is_an_error_not_a_crash(site: Site, run: 
     assert err.splitlines() == ["brief.yaml:1: encoding: not UTF-8 (byte 10) (save it as UTF-8)"]
 
 
+@pytest.mark.parametrize("name", ["brief.yaml", "topics.yaml", "agencies.yaml", "speech.yaml"])
+def test_a_settings_file_that_is_a_folder_is_an_error_not_skipped(
+    site: Site, run: Run, name: str
+) -> None:
+    # It was taken for an absent file: the build went on with the defaults, saying nothing.
+    project, before = built(site, run)
+    (project / name).unlink(missing_ok=True)
+    (project / name).mkdir()
+    code, _, err = run("build", "--root", project)
+    assert_config_error(project, before, code, err)
+    assert err.splitlines() == [
+        f"{name}: read: cannot read it: Is a directory (make it a file brief may read, or "
+        "remove it)"
+    ]
+
+
 def test_title_no_stays_the_text_no(site: Site, run: Run) -> None:
     project = site(GOOD)
     write(project, "brief.yaml", "title: NO\ndescription: on\n")

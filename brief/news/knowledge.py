@@ -7,9 +7,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from brief.errors import ConfigError, Diagnostic, error
-from brief.yaml_loader import Loaded, YamlError, load_yaml
+from brief.yaml_loader import Loaded, YamlError, load_yaml, read_optional
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 FILES = (
@@ -74,12 +75,12 @@ class Knowledge:
 
 def load_knowledge(root: Path) -> Knowledge:
     """Bundled data files, extended by ``root/boilerplate.yaml`` and ``root/agencies.yaml``."""
-    files = tuple(
-        (label + name, name, (folder / name).read_bytes())
+    found = (
+        (label + name, name, read_optional(folder / name, label + name))
         for folder, label in ((DATA, "brief/data/"), (root, ""))
         for name in FILES
-        if (folder / name).is_file()
     )
+    files = tuple((shown, name, data) for shown, name, data in found if data is not None)
     # Parsing the data takes longer than a one-article rebuild's reading; brief serve asks
     # for it on every rebuild, and the files rarely change.
     if files not in _parsed:
@@ -112,6 +113,10 @@ def _parse(files: tuple[tuple[str, str, bytes], ...]) -> Knowledge:
                 if verbs is not None
                 else [error(shown, loaded.line("verbs"), "data", "verbs must be a list")]
             )
+            bad += [
+                error(shown, loaded.line(key), "data", f"unknown key {key!r}", "the key is verbs")
+                for key in sorted(set(loaded.value) - {"verbs"}, key=str)
+            ]
             speech_verbs.extend(verbs or ())
         elif name == "gazetteer.yaml":
             found_entities, found_titles, bad = _gazetteer(loaded, shown)
@@ -165,27 +170,30 @@ def _load(data: bytes, name: str, shape: type = list) -> Loaded:
 
 
 def _entries(
-    loaded: Loaded, name: str, keys: tuple[str, ...]
+    loaded: Loaded, name: str, keys: tuple[str, ...], optional: tuple[str, ...] = ()
 ) -> tuple[list[tuple[int, dict[str, Any]]], list[Diagnostic]]:
     good: list[tuple[int, dict[str, Any]]] = []
     bad: list[Diagnostic] = []
+    shape = f"an entry has {', '.join(keys)}" + (
+        f", and may have {', '.join(optional)}" if optional else ""
+    )
     for index, entry in enumerate(loaded.value):
         line = loaded.line(index)
         if not isinstance(entry, dict):
             bad.append(error(name, line, "data", "each entry must be a mapping"))
             continue
         missing = [k for k in keys if not entry.get(k)]
-        unknown = sorted(set(entry) - set(keys) - {"aliases", "timezone", "url", "field"})
+        unknown = sorted(set(entry) - set(keys) - set(optional))
         if missing or unknown:
             what = f"missing {', '.join(missing)}" if missing else f"unknown key {unknown[0]!r}"
-            bad.append(error(name, line, "data", what, f"an entry has: {', '.join(keys)}"))
+            bad.append(error(name, line, "data", what, shape))
             continue
         good.append((index, entry))
     return good, bad
 
 
 def _rules(loaded: Loaded, name: str) -> tuple[list[BoilerplateRule], list[Diagnostic]]:
-    entries, bad = _entries(loaded, name, ("id", "pattern"))
+    entries, bad = _entries(loaded, name, ("id", "pattern"), ("field",))
     rules = []
     for index, entry in entries:
         try:
@@ -217,7 +225,7 @@ def _rules(loaded: Loaded, name: str) -> tuple[list[BoilerplateRule], list[Diagn
 
 
 def _agencies(loaded: Loaded, name: str) -> tuple[list[Agency], list[Diagnostic]]:
-    entries, bad = _entries(loaded, name, ("name",))
+    entries, bad = _entries(loaded, name, ("name",), ("aliases", "timezone", "url"))
     agencies = []
     for index, entry in entries:
         aliases = entry.get("aliases") or []
@@ -229,6 +237,17 @@ def _agencies(loaded: Loaded, name: str) -> tuple[list[Agency], list[Diagnostic]
         if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
             bad.append(
                 error(name, loaded.line(index, "aliases"), "data", "aliases must be a list of text")
+            )
+            continue
+        if not _is_zone(entry.get("timezone") or "UTC"):
+            bad.append(
+                error(
+                    name,
+                    loaded.line(index, "timezone"),
+                    "data",
+                    f"unknown timezone {entry['timezone']!r}",
+                    "use an IANA name such as Europe/Moscow or America/New_York",
+                )
             )
             continue
         agencies.append(
@@ -326,3 +345,11 @@ def _gazetteer(loaded: Loaded, name: str) -> tuple[list[Entity], list[str], list
         else:
             entities.append(Entity(entry["name"].strip(), kind, aliases, roles, gender))
     return entities, list(titles), bad
+
+
+def _is_zone(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True

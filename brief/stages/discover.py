@@ -37,7 +37,9 @@ def discover(config: Config) -> tuple[tuple[SourceFile, ...], tuple[Diagnostic, 
     problems: list[Diagnostic] = []
     prefix = content.relative_to(config.root).as_posix() + "/"
     folder = str(content)
-    for sub, name, link in _walk(content):
+    found, unread = _walk(content)
+    problems.extend(_folder_problem(prefix + sub, kind) for sub, kind in unread)
+    for sub, name, link in found:
         rel = prefix + sub
         if _is_ignored(name):
             continue
@@ -123,6 +125,14 @@ def _link_problem(link: Path, root: Path, rel: str) -> Diagnostic | None:
     target = _resolved(link)
     if target is None:
         return error(rel, None, "symlink", "the symbolic link loops", "remove the link")
+    if not os.path.lexists(target):
+        return error(
+            rel,
+            None,
+            "symlink",
+            "the symbolic link leads nowhere: what it names is missing",
+            "remove the link, or put back what it named",
+        )
     if not _inside(target, root):
         return error(
             rel,
@@ -203,29 +213,74 @@ def _read_up_to(descriptor: int, wanted: int) -> bytes:
     return b"".join(parts)
 
 
-def _walk(folder: Path) -> list[tuple[str, str, bool]]:
+Unread = tuple[str, str]
+"""A folder the walk did not go into (path below the content folder, why): "unreadable",
+"vanished" or "link"."""
+
+
+def _walk(folder: Path) -> tuple[list[tuple[str, str, bool]], list[Unread]]:
     """(path below ``folder`` in POSIX form, file name, is a symbolic link) of every file,
-    sorted by that path. Plain strings and scandir's entries, not Paths: this runs over
-    every content file on every rebuild, and the type of an entry comes without a stat."""
+    sorted by that path, and the folders not gone into. Plain strings and scandir's
+    entries, not Paths: this runs over every content file on every rebuild, and the type of
+    an entry comes without a stat."""
     found: list[tuple[str, str, bool]] = []
-    _scan(str(folder), "", found)
+    unread: list[Unread] = []
+    _scan(str(folder), "", found, unread)
     found.sort()
-    return found
+    unread.sort()
+    return found, unread
 
 
-def _scan(folder: str, prefix: str, found: list[tuple[str, str, bool]]) -> None:
+def _scan(
+    folder: str, prefix: str, found: list[tuple[str, str, bool]], unread: list[Unread]
+) -> None:
     try:
         with os.scandir(folder) as listing:
             entries = list(listing)
+    except FileNotFoundError:
+        unread.append((prefix.rstrip("/"), "vanished"))
+        return
     except OSError:
-        return  # an unreadable or vanished folder holds nothing brief can read
+        unread.append((prefix.rstrip("/"), "unreadable"))
+        return
     for entry in entries:
         if _is_folder(entry):
+            if entry.name.startswith("."):
+                continue
             # Symlinked folders are not followed: that rules out loops and escapes in one go.
-            if not entry.is_symlink() and not entry.name.startswith("."):
-                _scan(entry.path, prefix + entry.name + "/", found)
+            if entry.is_symlink():
+                unread.append((prefix + entry.name, "link"))
+            else:
+                _scan(entry.path, prefix + entry.name + "/", found, unread)
         else:
             found.append((prefix + entry.name, entry.name, entry.is_symlink()))
+
+
+def _folder_problem(rel: str, kind: str) -> Diagnostic:
+    """What a reader must hear of a folder whose articles were not read."""
+    if kind == "unreadable":
+        return error(
+            rel,
+            None,
+            "read",
+            "cannot read this folder: the articles in it would be left out",
+            "check the folder's permissions",
+        )
+    if kind == "vanished":
+        return warning(
+            rel,
+            None,
+            "read",
+            "the folder disappeared while brief was reading it; skipped",
+            "build again once the files have settled",
+        )
+    return warning(
+        rel,
+        None,
+        "symlink",
+        "a symbolic link to a folder is not followed: the articles there are not read",
+        "move or copy the folder into the content folder instead",
+    )
 
 
 def _is_folder(entry: os.DirEntry[str]) -> bool:

@@ -132,6 +132,38 @@ def test_a_project_data_file_with_a_bad_type_is_a_config_error(built: Built) -> 
 
 
 @pytest.mark.parametrize(
+    ("name", "text", "message"),
+    [
+        (
+            "agencies.yaml",
+            "- name: Wire\n  timezone: Nowhere/Land\n",
+            "agencies.yaml:2: data: unknown timezone 'Nowhere/Land' (use an IANA name such as "
+            "Europe/Moscow or America/New_York)",
+        ),
+        (
+            "agencies.yaml",
+            "- name: Wire\n  timezone: UTC\n  site: x\n",
+            "agencies.yaml:1: data: unknown key 'site' (an entry has name, and may have aliases, "
+            "timezone, url)",
+        ),
+        (
+            "speech.yaml",
+            "verbs: [said]\nx: [1]\n",
+            "speech.yaml:2: data: unknown key 'x' (the key is verbs)",
+        ),
+    ],
+    ids=["unknown-timezone", "unknown-agency-key", "unknown-speech-key"],
+)
+def test_a_project_data_file_with_a_wrong_value_or_key_is_a_config_error(
+    built: Built, name: str, text: str, message: str
+) -> None:
+    # The timezone and the speech key were accepted without a word, and the hint for an
+    # agency's unknown key left out the keys an agency may have.
+    built.put(name, text)
+    built.fails(message, code=2)
+
+
+@pytest.mark.parametrize(
     ("template", "expected"),
     [
         pytest.param(

@@ -136,9 +136,9 @@ def test_a_folder_linking_to_its_parent_ends_and_reads_each_file_once(built: Bui
 
 def test_a_dangling_symlink_is_an_error_naming_it(built: Built) -> None:
     os.symlink("/nonexistent/file.txt", built.root / "content/2021/gone.txt")
-    built.fails(
-        "content/2021/gone.txt: symlink: links to a file outside the project "
-        "(copy the file into content/ instead)"
+    built.fails(  # not "links to a file outside the project": it links to nothing
+        "content/2021/gone.txt: symlink: the symbolic link leads nowhere: what it names is "
+        "missing (remove the link, or put back what it named)"
     )
 
 

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import os
+import pickle
+import shutil
+import tempfile
 import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from brief.config import Config
 from brief.stages.discover import _read_up_to, discover
@@ -58,9 +63,70 @@ def test_a_symlink_out_of_the_project_is_refused_and_a_loop_is_not_followed(tmp_
     files, problems = discover(config)
     assert [f.path for f in files] == ["content/a.txt"]
     assert [p.format() for p in problems] == [
+        "content/loop: warning: symlink: a symbolic link to a folder is not followed: the "
+        "articles there are not read (move or copy the folder into the content folder instead)",
         "content/leak.txt: symlink: links to a file outside the project "
-        "(copy the file into content/ instead)"
+        "(copy the file into content/ instead)",
     ]
+
+
+def test_a_linked_folder_of_articles_is_named_not_silently_left_out(tmp_path: Path) -> None:
+    elsewhere = make(tmp_path / "elsewhere", ["2021/o.txt"]).root / "content"
+    project = tmp_path / "p"
+    config = make(project, ["a.txt"])
+    os.symlink(elsewhere, project / "content" / "ext", target_is_directory=True)
+    os.symlink(elsewhere, project / "content" / ".hidden", target_is_directory=True)
+    files, problems = discover(config)
+    assert [f.path for f in files] == ["content/a.txt"]
+    assert [(p.path, p.severity, p.code) for p in problems] == [
+        ("content/ext", "warning", "symlink")
+    ]
+
+
+def test_a_folder_brief_may_not_read_is_an_error_naming_it() -> None:
+    # Its articles would be left out of the site with a build that said all was well.
+    base = Path(tempfile.mkdtemp(dir="/tmp"))  # where an unprivileged process may go
+    try:
+        base.chmod(0o755)
+        config = make(base / "p", ["a.txt", "2021/05/b.txt", "2021/06/c.txt"])
+        (base / "p/content/2021/05").chmod(0)
+        paths, problems = _unprivileged(lambda: _found(config))
+    finally:
+        (base / "p/content/2021/05").chmod(0o755)
+        shutil.rmtree(base)
+    assert paths == ["content/2021/06/c.txt", "content/a.txt"]
+    assert problems == [
+        "content/2021/05: read: cannot read this folder: the articles in it would be left out "
+        "(check the folder's permissions)"
+    ]
+
+
+def _found(config: Config) -> tuple[list[str], list[str]]:
+    files, problems = discover(config)
+    return [f.path for f in files], [p.format() for p in problems]
+
+
+def _unprivileged(work: Callable[[], Any]) -> Any:
+    """``work()`` run in a forked process without root's right to read any folder (as
+    nobody, when these tests run as root), its result sent back pickled."""
+    reading, writing = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - the child
+        try:
+            os.close(reading)
+            if os.geteuid() == 0:
+                os.setgid(65534)
+                os.setuid(65534)
+            data = pickle.dumps(work())
+            os.write(writing, data)
+        finally:
+            os._exit(0)
+    os.close(writing)
+    with os.fdopen(reading, "rb") as pipe:
+        data = pipe.read()
+    os.waitpid(child, 0)
+    assert data, "the unprivileged process sent nothing back"
+    return pickle.loads(data)
 
 
 def test_a_missing_content_folder_is_an_error(tmp_path: Path) -> None:
