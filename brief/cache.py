@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import importlib.metadata
 import io
 import marshal
 import os
@@ -79,11 +80,36 @@ def fingerprint(*parts: bytes | str) -> str:
 
 @functools.cache
 def code_digest(package: Path) -> bytes:
-    """brief's own code and the Python running it: a checkout between two releases keeps
-    its version number while what it makes of a file changes (and merge sketches are
-    Python's hashes of tuples, which differ between Python builds)."""
+    """brief's own code, the Python running it and the libraries that shape what it writes:
+    a checkout between two releases keeps its version number while what it makes of a file
+    changes (and merge sketches are Python's hashes of tuples, which differ between Python
+    builds); a new Jinja, markdown-it-py or sanitizer may write other bytes, and the site
+    stayed as the old one made it until the cache was deleted by hand."""
     python = f"{sys.version}\0{sys.hash_info.width}\0"
-    return python.encode() + folder_digest([package], "*.py").encode()
+    libraries = "".join(f"{name}={_version_of(name)}\0" for name in SHAPING_LIBRARIES)
+    return (python + libraries).encode() + folder_digest([package], "*.py").encode()
+
+
+SHAPING_LIBRARIES = (
+    "jinja2",
+    "markupsafe",
+    "markdown-it-py",
+    "mdurl",
+    "pyyaml",
+    "nh3",
+    "pagefind",
+    "trafilatura",
+    "lxml",
+    "lxml_html_clean",
+)
+"""The distributions whose version is part of every fingerprint."""
+
+
+def _version_of(distribution: str) -> str:
+    try:
+        return importlib.metadata.version(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        return "absent"
 
 
 def folder_digest(folders: Iterable[Path], pattern: str = "*") -> str:

@@ -696,3 +696,22 @@ def test_the_code_digest_changes_with_brief_s_source_and_ignores_its_compiled_fi
     shutil.copytree(first, third)
     (third / "__pycache__/stage.cpython-311.pyc").write_bytes(b"recompiled at another time")
     assert cache.code_digest(third) == cache.code_digest(first)
+
+
+def test_the_code_digest_changes_with_the_version_of_a_library_that_shapes_the_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A new markdown-it-py may write other HTML for the same Markdown: the pages it made
+    # before must not be kept as up to date.
+    package = tmp_path / "package"
+    package.mkdir()
+    (package / "stage.py").write_text("A = 1\n")
+    before = cache.code_digest(package)
+    installed = tmp_path / "site-packages"
+    (installed / "markdown_it_py-99.0.dist-info").mkdir(parents=True)
+    (installed / "markdown_it_py-99.0.dist-info/METADATA").write_text(
+        "Metadata-Version: 2.1\nName: markdown-it-py\nVersion: 99.0\n"
+    )
+    monkeypatch.syspath_prepend(str(installed))
+    cache.code_digest.cache_clear()
+    assert cache.code_digest(package) != before
