@@ -20,10 +20,12 @@ from urllib.parse import urlsplit
 
 from brief import __version__
 from brief.build import build
+from brief.cache import CACHE_DIR
 from brief.config import Config
 from brief.errors import BriefError, Diagnostic, PublishError, error, warning
 from brief.model import BuildReport
 from brief.stages.write import MARKER
+from brief.verify import FOLDER as VERIFY_FOLDER
 
 PAGES_SIZE_LIMIT = 1_000_000_000
 """GitHub Pages publishes sites of at most 1 GB."""
@@ -95,7 +97,7 @@ def publish(
         *(built.warnings if built else ()),
         *check_base_url(config.base_url, remote_url, remote),
         *check_limits(sizes, config.output_dir),
-        *check_working_tree(repo, output),
+        *check_working_tree(repo, output, config.root),
     ]
     local = _resolve(repo, f"refs/heads/{branch}")
     theirs = fetch_remote_branch(repo, remote, branch)
@@ -308,20 +310,40 @@ def _megabytes(size: int) -> str:
     return f"{size / 1_000_000:.1f} MB"
 
 
-def check_working_tree(repo: _Repository, output: Path) -> list[Diagnostic]:
-    """A note when the site was built from uncommitted changes (allowed: the site is derived)."""
+def check_working_tree(repo: _Repository, output: Path, root: Path) -> list[Diagnostic]:
+    """A note when the site was built from uncommitted changes (allowed: the site is derived).
+    What brief itself writes (the site, its staging folders, the cache, --verify's folder)
+    is not counted: in a project without brief's .gitignore, the note asked to commit the
+    cache."""
     status = _git(repo, "status", "--porcelain", "-z", "--no-renames", "--untracked-files=normal")
-    inside = output.relative_to(repo.top).as_posix() + "/" if repo.top in output.parents else None
+    own = []
+    for folder in (output, root / CACHE_DIR, root / VERIFY_FOLDER):
+        below = _below(repo.top, folder)
+        if below is not None:
+            own.append(f"{below}/")
+    beside = _below(repo.top, output.parent)  # .site.brief-staging and the like
+    if beside is not None:
+        own.append(f"{beside}/.{output.name}." if beside else f".{output.name}.")
     changed = [
         entry[3:]
         for entry in status.split("\0")
-        if len(entry) > 3 and not (inside and entry[3:].startswith(inside))
+        if len(entry) > 3 and not entry[3:].startswith(tuple(own))
     ]
     if not changed:
         return []
     message = f"uncommitted changes in {_files(len(changed))} (such as {changed[0]})"
     hint = "the site is built from them; commit them so that it matches a commit"
     return [warning(_PUBLISH, None, "dirty", message, hint)]
+
+
+def _below(top: Path, path: Path) -> str | None:
+    """``path`` as git status names it ("" for the top itself), or None when it is outside
+    the repository."""
+    try:
+        relative = path.resolve().relative_to(top.resolve()).as_posix()
+    except ValueError:
+        return None
+    return "" if relative == "." else relative
 
 
 def fetch_remote_branch(repo: _Repository, remote: str, branch: str) -> str | None:

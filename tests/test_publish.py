@@ -164,6 +164,23 @@ def test_publishing_leaves_the_source_branch_index_and_working_tree_as_they_were
     assert "with uncommitted changes" in git(repos.origin, "log", "-1", "--format=%s", "gh-pages")
 
 
+def test_what_brief_writes_itself_is_not_called_an_uncommitted_change(
+    repos: Repos, run: Run
+) -> None:
+    # Without brief's .gitignore, the note named .brief-cache/ and asked to commit it.
+    (repos.project / ".gitignore").unlink()
+    git(repos.project, "commit", "--quiet", "--all", "-m", "No .gitignore")
+    assert run("build", "--root", repos.project)[0] == 0
+    (repos.project / ".site.brief-trash").mkdir()  # what a killed build may leave
+    (repos.project / ".site.brief-trash/x.html").write_text("x")
+    code, _out, err = run("publish", "--root", repos.project, "--dry-run")
+    assert code == 0, err
+    assert "uncommitted" not in err
+    (repos.project / "notes.txt").write_text("a change of the user's own")
+    code, _out, err = run("publish", "--root", repos.project, "--dry-run")
+    assert "uncommitted changes in 1 file (such as notes.txt)" in err
+
+
 def test_a_custom_domain_in_base_url_is_published_as_cname(repos: Repos, run: Run) -> None:
     brief_yaml = (repos.project / "brief.yaml").read_text()
     commit_file(

@@ -415,7 +415,8 @@ def _year_before(
             notes.path,
             line,
             "dateline",
-            f"year {year} guessed from reference_date",
+            # reference_date, or today for brief add: the date, not the setting, is named
+            f"year {year} guessed: the latest such date not after {config.reference_date}",
             "put the file under a year folder or add date: to be sure",
         )
     )

@@ -208,8 +208,8 @@ def test_reference_date_is_the_last_resort_for_a_dateline_year_with_a_warning() 
     assert june.published == datetime(2021, 6, 8, tzinfo=UTC)  # June 8 2022 would be after it
     assert june.origin("published") == "dateline 'June 8', year from reference_date 2022-03-01"
     assert [w.format() for w in june.warnings] == [
-        "content/a.txt:3: warning: dateline: year 2021 guessed from reference_date "
-        "(put the file under a year folder or add date: to be sure)"
+        "content/a.txt:3: warning: dateline: year 2021 guessed: the latest such date not "
+        "after 2022-03-01 (put the file under a year folder or add date: to be sure)"
     ]
     jan = article("content/a.txt", WIRE.replace("June 8", "January 5"), config)
     assert jan.published == datetime(2022, 1, 5, tzinfo=UTC)
