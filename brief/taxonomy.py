@@ -158,15 +158,18 @@ def _topic(
             )
             value = []
         phrases[key] = tuple(" ".join(v.split()) for v in value)
-    slug = slugify(str(entry.get("slug") or name))
+    given = entry.get("slug")
+    slug = slugify(str(given or name))
     if not slug:
+        # The slug: that was given is what to fix, when there is one; else the name.
+        what = f"slug {given!r}" if given else repr(name)
         problems.append(
             error(
                 TOPICS_NAME,
-                line,
+                (loaded.line(*at, "slug") or line) if given else line,
                 "topics",
-                f"{name!r} gives an empty slug",
-                "add slug: with letters or digits",
+                f"{what} gives an empty slug",
+                "give slug: letters or digits" if given else "add slug: with letters or digits",
             )
         )
     if len(problems) > bad:

@@ -432,6 +432,27 @@ def test_a_topic_without_a_name_names_the_topics_line(site: Site, run: Run) -> N
     assert err.splitlines() == ["topics.yaml:2: topics: a topic needs a name"]
 
 
+def test_a_slug_that_gives_no_address_is_named_on_its_line_not_the_name(
+    site: Site, run: Run
+) -> None:
+    project, before = built(site, run)
+    write(
+        project,
+        "topics.yaml",
+        """
+        - name: Arms control
+          slug: '..'
+        - name: '!!!'
+        """,
+    )
+    code, _, err = run("build", "--root", project)
+    assert_config_error(project, before, code, err)
+    assert err.splitlines() == [
+        "topics.yaml:2: topics: slug '..' gives an empty slug (give slug: letters or digits)",
+        "topics.yaml:3: topics: '!!!' gives an empty slug (add slug: with letters or digits)",
+    ]
+
+
 def test_two_topics_with_the_same_slug_name_the_second_ones_line(site: Site, run: Run) -> None:
     project, before = built(site, run)
     write(
