@@ -35,6 +35,10 @@ _C0 = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _MARKDOWN = MarkdownIt("js-default")  # raw HTML shown as text; javascript: links refused
 _MARKDOWN_HTML = MarkdownIt("js-default", {"html": True})  # allow_raw_html: then nh3 cleans
 _URL_SCHEMES = {"http", "https", "mailto"}
+# A fenced block's language (<code class="language-python">) survives the sanitizer, as it
+# does without raw HTML: the theme and highlighters read it. No other class does.
+_ATTRIBUTES = {**nh3.ALLOWED_ATTRIBUTES, "code": {*nh3.ALLOWED_ATTRIBUTES.get("code", ()), "class"}}
+_LANGUAGE = re.compile(r"language-[\w+#.-]+")
 MAX_MARKUP = 5000
 _MARKUP = ("[", "*", "_", "`", "<")
 
@@ -121,7 +125,7 @@ def normalize(doc: Document, config: Config, knowledge: Knowledge) -> Article:
         paragraphs = _markdown_paragraphs(tokens, blocks)
         body_html = Markup(_render_markdown(markdown, tokens))
         if config.allow_raw_html:
-            body_html = Markup(nh3.clean(body_html, url_schemes=_URL_SCHEMES))
+            body_html = Markup(_sanitize(body_html))
     else:
         paragraphs = tuple(Paragraph(_clean(b.text), b.line) for b in blocks)
         body_html = Markup(
@@ -518,3 +522,20 @@ def _render_markdown(markdown: MarkdownIt, tokens: list[Token]) -> str:
 def _clean(text: str) -> str:
     """NFC, no control or invisible format characters, single spaces."""
     return " ".join(_CONTROL.sub("", unicodedata.normalize("NFC", text)).split())
+
+
+def _sanitize(html_text: str) -> str:
+    """Raw HTML that a site allows, cleaned of scripts, handlers and unsafe links."""
+    return nh3.clean(
+        html_text,
+        attributes=_ATTRIBUTES,
+        attribute_filter=_keep_attribute,
+        url_schemes=_URL_SCHEMES,
+    )
+
+
+def _keep_attribute(element: str, attribute: str, value: str) -> str | None:
+    if element == "code" and attribute == "class":
+        kept = [name for name in value.split() if _LANGUAGE.fullmatch(name)]
+        return " ".join(kept) or None
+    return value

@@ -144,6 +144,20 @@ def test_markdown_title_from_heading_and_raw_html_shown_as_text() -> None:
     assert a.paragraphs[0].line == 6
 
 
+@pytest.mark.parametrize("raw", [False, True], ids=["escaped", "raw-html-allowed"])
+def test_a_fenced_block_keeps_its_language_class_and_no_other_class(raw: bool) -> None:
+    # The sanitizer that cleans allowed raw HTML dropped every class, the language too.
+    text = (
+        "---\ndate: 2021-06-08\ntitle: T\n---\n```python\nprint(1)\n```\n\n"
+        '<code class="language-js evil" onclick="x()">y</code>\n'
+    )
+    a = article("content/a.md", text, replace(CONFIG, allow_raw_html=raw))
+    assert '<code class="language-python">' in a.body_html
+    if raw:
+        assert '<code class="language-js">y</code>' in a.body_html
+        assert "evil" not in a.body_html and "onclick" not in a.body_html
+
+
 def test_markdown_without_title_is_an_error() -> None:
     [message] = errors_of("content/a.md", "---\ndate: 2021-06-08\n---\nNo heading here.\n")
     assert message.startswith("content/a.md:4: title: no title")
