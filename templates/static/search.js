@@ -1,5 +1,5 @@
-// The search page: Pagefind finds the words, this filters by topic and source and lists the
-// results newest first. Text from the index is only ever set as textContent.
+// The search page: Pagefind finds the words and narrows them by topic and source; this
+// lists the results newest first. Text from the index is only ever set as textContent.
 const form = document.getElementById("search-form");
 const status = document.getElementById("search-status");
 const list = document.getElementById("search-results");
@@ -30,12 +30,14 @@ async function run(event) {
     return;
   }
   status.textContent = "Searching…";
-  const found = await (await engine()).search(terms, { sort: { date: "desc" } });
-  const data = await Promise.all(found.results.slice(0, 200).map((r) => r.data()));
-  const shown = data.filter((d) =>
-    (!topic || (d.meta.topics || "").split("|").includes(topic)) &&
-    (!agency || d.meta.agency === agency));
-  for (const result of shown.slice(0, 50)) {
+  // Pagefind narrows and counts over every result: filtering the first results' data here
+  // undercounted, and missed matches past them.
+  const filters = {};
+  if (topic) filters.topic = topic;
+  if (agency) filters.agency = agency;
+  const found = await (await engine()).search(terms, { sort: { date: "desc" }, filters });
+  const shown = await Promise.all(found.results.slice(0, 50).map((r) => r.data()));
+  for (const result of shown) {
     const item = document.createElement("li");
     const link = document.createElement("a");
     link.href = result.url;
@@ -53,7 +55,9 @@ async function run(event) {
     item.append(heading, meta, excerpt);
     list.append(item);
   }
-  status.textContent = shown.length === 1 ? "1 article found." : `${shown.length} articles found.`;
+  const count = found.results.length;
+  const more = count > shown.length ? ` The ${shown.length} newest are shown.` : "";
+  status.textContent = (count === 1 ? "1 article found." : `${count} articles found.`) + more;
 }
 
 form.addEventListener("submit", run);

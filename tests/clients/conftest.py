@@ -7,6 +7,7 @@ import functools
 import shutil
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -42,12 +43,22 @@ def served(corpus_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
     """The built site served at http://127.0.0.1:PORT/briefing/, as GitHub Pages would."""
     root = tmp_path_factory.mktemp("www")
     (root / "briefing").symlink_to(corpus_site / "site", target_is_directory=True)
-    handler = functools.partial(_QuietHandler, directory=str(root))
+    with serving(root) as url:
+        yield url + "briefing/"
+
+
+@contextmanager
+def serving(folder: Path) -> Iterator[str]:
+    """``folder`` served over HTTP on a free port of 127.0.0.1; its URL, with a slash."""
+    handler = functools.partial(_QuietHandler, directory=str(folder))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/briefing/"
-    server.shutdown()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):

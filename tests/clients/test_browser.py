@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from tests.clients.conftest import ARTIFACTS
+from brief.build import build
+from brief.config import load_config
+from tests.clients.conftest import ARTIFACTS, serving
 
 PAGES = {
     "home": "",
@@ -78,3 +82,46 @@ def test_reading_needs_no_javascript(browser: Any, served: str) -> None:
     text = page.inner_text("main")
     context.close()
     assert "We also discussed Russia" in text
+
+
+@pytest.fixture(scope="module")
+def many(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]]:
+    """230 dispatches that all hold one made-up word, with a topic whose name has a "|",
+    served; the URL and how many articles carry that topic."""
+    from bench.corpus import generate, write_brief
+
+    project = tmp_path_factory.mktemp("many") / "project"
+    write_brief(generate(230, seed=9), project)
+    for path in (project / "content").rglob("*.txt"):
+        path.write_text(path.read_text() + "\nThe talks were called zyxwvu by one delegate.\n")
+    with (project / "topics.yaml").open("a") as topics:
+        topics.write('- name: "Sanctions | export controls"\n  match: [sanctions]\n')
+    (project / "brief.yaml").write_text("title: Many\nbase_url: https://example.org/\n")
+    build(load_config(project))
+    # Tagged as brief tags: the phrase as a whole word, in any case, in the title or body.
+    phrase = re.compile(r"\bsanctions\b", re.IGNORECASE)
+    tagged = sum(bool(phrase.search(p.read_text())) for p in (project / "content").rglob("*.txt"))
+    with serving(project / "site") as url:
+        yield url, tagged
+
+
+def test_search_counts_and_narrows_over_every_result_not_the_first_200(
+    browser: Any, many: tuple[str, int]
+) -> None:
+    # The page filtered the first 200 results' data itself: it undercounted, and a topic
+    # with a "|" in its name matched nothing (the names were joined by "|").
+    url, tagged = many
+    assert 0 < tagged < 230
+    page = browser.new_page()
+    page.goto(url + "search/")
+    page.fill("#search-terms", "zyxwvu")
+    page.wait_for_function("document.getElementById('search-status').textContent.includes('found')")
+    assert page.inner_text("#search-status") == "230 articles found. The 50 newest are shown."
+    assert page.locator(".search-result-link").count() == 50
+    page.select_option("#search-topic", "Sanctions | export controls")
+    page.wait_for_function(
+        f"document.getElementById('search-status').textContent.startsWith('{tagged} article')"
+    )
+    shown = page.locator(".search-result-link").count()
+    page.close()
+    assert shown == min(tagged, 50)
