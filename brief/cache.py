@@ -113,8 +113,7 @@ def _version_of(distribution: str) -> str:
 
 
 def folder_digest(folders: Iterable[Path], pattern: str = "*") -> str:
-    """Names and bytes of every file under ``folders`` (that matches ``pattern``): the
-    templates and assets."""
+    """Names and bytes of every file under ``folders`` that matches ``pattern``."""
     digest = hashlib.sha256()
     for folder in folders:
         if not folder.is_dir():

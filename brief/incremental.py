@@ -28,7 +28,7 @@ from brief.stages.merge import Sketch
 from brief.stages.render import copy_static, render_into
 from brief.stages.write import Fill, Put, Spare, make_spare, read_stamp
 from brief.taxonomy import load_topics
-from brief.templating import make_environment, template_folders
+from brief.templating import make_environment, templates_digests
 
 Reader = Callable[
     [Sequence[SourceFile], Config, Knowledge, tuple[Topic, ...]],
@@ -47,6 +47,9 @@ class Inputs:
     found: tuple[Diagnostic, ...]
     content_fp: str
     site_fp: str
+    """What every page's rendering reads: content settings, templates, settings."""
+    assets_fp: str
+    """The static files, which pages link to and do not read."""
     digest: str
 
 
@@ -87,15 +90,15 @@ def gather(config: Config, drafts: bool) -> Inputs:
             if f.name not in ("root", "lines")
         ]
     )
-    site_fp = cache.fingerprint(
-        content_fp, cache.folder_digest(template_folders(config)), settings, str(drafts)
-    )
+    templates, assets = templates_digests(config)
+    site_fp = cache.fingerprint(content_fp, templates, settings, str(drafts))
     digest = cache.fingerprint(
         site_fp,
+        assets,
         *(f"{s.path}\0{s.digest}" for s in sources),
         *(d.format() for d in found),
     )
-    return Inputs(knowledge, topics, sources, found, content_fp, site_fp, digest)
+    return Inputs(knowledge, topics, sources, found, content_fp, site_fp, assets, digest)
 
 
 def previous_output(config: Config, output: Path) -> cache.Manifest:

@@ -50,7 +50,7 @@ class Outline:
     # The build it describes (its manifest has the same stamp): "" until save() writes it
     # with the stamp of the build that made it, which is known only once pages are written.
     stamp: str
-    site_fp: str
+    site_fp: str  # and the static files' digest (see _site_key)
     found: tuple[str, ...]  # discover's problems, formatted
     problems: tuple[Diagnostic, ...]  # the build's, before the search index's
     paths: tuple[str, ...]
@@ -116,7 +116,7 @@ def outline_of(
             merged.update(place[e.source_path] for e in feed.entries if e.also_reported_by)
     return Outline(
         "",
-        inputs.site_fp,
+        _site_key(inputs),
         tuple(d.format() for d in inputs.found),
         tuple(problems),
         paths,
@@ -148,7 +148,7 @@ def take(
     if (
         outline is None
         or outline.stamp != before.stamp
-        or outline.site_fp != inputs.site_fp
+        or outline.site_fp != _site_key(inputs)
         or outline.found != tuple(d.format() for d in inputs.found)
         or outline.paths != tuple(s.path for s in inputs.sources)
     ):
@@ -324,3 +324,10 @@ def _consistent(outline: Outline) -> bool:
 def _around(neighbours: Sequence[Neighbour]) -> Iterator[int]:
     """The places of the newer and older articles the neighbours name."""
     return (n for _, newer, older in neighbours for n in (newer, older) if n >= 0)
+
+
+def _site_key(inputs: Inputs) -> str:
+    """The templates, settings and static files of the outline's build: a stylesheet edit
+    makes no page stale, but the shortcut, which writes only the edited article's pages,
+    would leave the new stylesheet out."""
+    return f"{inputs.site_fp}:{inputs.assets_fp}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import html
 import posixpath
 import re
@@ -13,6 +14,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 import jinja2
+import jinja2.meta
 from jinja2.loaders import split_template_path
 from markupsafe import Markup
 
@@ -87,6 +89,56 @@ class _TextLoader(jinja2.FileSystemLoader):
 def template_folders(config: Config) -> tuple[Path, ...]:
     """Where templates and static files are read from, the site's own first."""
     return (config.templates_path, theme_path())
+
+
+STATIC = "static"
+"""The folder of templates/ (and of the theme) copied to the site as it is."""
+
+
+def templates_digests(config: Config) -> tuple[str, str]:
+    """(the digest of what page rendering reads, the digest of the static files).
+
+    Pages link to static files and do not read them, so a stylesheet edit writes one file
+    instead of rendering every page again (13,700 at 10,000 articles). A template that
+    includes or imports a static file, or names a template only at run time, puts the
+    static files in the first digest too."""
+    pages, assets = hashlib.sha256(), hashlib.sha256()
+    reads_static = False
+    for place, folder in enumerate(template_folders(config)):
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.rglob("*")):
+            if not path.is_file():
+                continue
+            name = path.relative_to(folder).as_posix()
+            data = path.read_bytes()
+            static = name.split("/", 1)[0] == STATIC
+            target = assets if static else pages
+            target.update(f"{place}\0{name}\0".encode() + hashlib.sha256(data).digest())
+            reads_static = reads_static or (not static and _may_read_static(data))
+    if reads_static:
+        pages.update(assets.digest())
+    return pages.hexdigest(), assets.hexdigest()
+
+
+@cache
+def _may_read_static(source: bytes) -> bool:
+    """Whether a template's source includes, imports or extends a static file, or names a
+    template only at run time (then it may be one). A template that does not parse may too:
+    its error is reported when it is rendered. Kept by source: brief serve asks on every
+    rebuild."""
+    if b"{%" not in source:
+        return False
+    try:
+        parsed = _PARSER.parse(source.decode("utf-8"))
+    except (jinja2.TemplateSyntaxError, UnicodeDecodeError):
+        return True
+    names = list(jinja2.meta.find_referenced_templates(parsed))
+    return any(n is None or n.removeprefix("!theme/").startswith(STATIC + "/") for n in names)
+
+
+_PARSER = jinja2.Environment(extensions=[FragmentCache])
+"""Parses templates with the syntax make_environment's has, to see what they include."""
 
 
 def make_environment(config: Config) -> jinja2.Environment:

@@ -105,6 +105,38 @@ def test_an_edit_to_an_article_body_renders_again_only_its_page_and_the_feeds(
     assert any(p.startswith("topics/") and p.endswith("index.html") for p in inodes)
 
 
+def test_a_stylesheet_edit_writes_the_stylesheet_and_no_page(tmp_path: Path) -> None:
+    # Pages link to static files and do not read them: a CSS tweak rendered every page.
+    project = _project(tmp_path / "project", random.Random(5))
+    static = project / "templates/static"
+    static.mkdir(parents=True)
+    (static / "brief.css").write_text("body { margin: 0 }\n")
+    build(load_config(project))
+    (static / "brief.css").write_text("body { margin: 1px }\n")
+    (static / "logo.svg").write_text("<svg/>\n")
+    report = build(load_config(project))
+    assert (report.files, report.removed) == (2, 0)
+    assert (project / "site/static/brief.css").read_text() == "body { margin: 1px }\n"
+    _compare(project, tmp_path / "clean", "after the stylesheet edit")
+
+
+def test_a_static_file_a_template_includes_renders_its_pages_again(tmp_path: Path) -> None:
+    project = _project(tmp_path / "project", random.Random(5))
+    static = project / "templates/static"
+    static.mkdir(parents=True)
+    (static / "motto.txt").write_text("Read everything")
+    (project / "templates/404.html").write_text(
+        '{% extends "!theme/404.html" %}\n'
+        '{% block title %}{% include "static/motto.txt" %}{% endblock %}\n'
+    )
+    build(load_config(project))
+    (static / "motto.txt").write_text("Read it twice")
+    report = build(load_config(project))
+    assert "Read it twice" in (project / "site/404.html").read_text()
+    assert report.files > 2  # every page: which ones read it is not tracked
+    _compare(project, tmp_path / "clean", "after the included static file's edit")
+
+
 def test_a_warm_unchanged_build_loads_the_articles_and_compiles_the_templates(
     tmp_path: Path,
 ) -> None:
@@ -604,7 +636,7 @@ def _delete_article(rng: random.Random, project: Path) -> str:
 
 def _edit_template(rng: random.Random, project: Path) -> str:
     templates = project / "templates"
-    choice = rng.choice(("article", "article-title", "remove", "static", "404"))
+    choice = rng.choice(("article", "article-title", "remove", "static", "404", "included"))
     templates.mkdir(exist_ok=True)
     if choice == "article":
         (templates / "article.html").write_text(
@@ -624,6 +656,13 @@ def _edit_template(rng: random.Random, project: Path) -> str:
         (templates / "static").mkdir(exist_ok=True)
         (templates / "static" / "extra.css").write_text(
             f"body {{ margin: {rng.randrange(9)}px }}\n"
+        )
+    elif choice == "included":  # a static file a template reads: its pages are stale
+        (templates / "static").mkdir(exist_ok=True)
+        (templates / "static" / "lost.txt").write_text(f"Lost {rng.randrange(100)}")
+        (templates / "404.html").write_text(
+            '{% extends "!theme/404.html" %}\n'
+            '{% block title %}{% include "static/lost.txt" %}{% endblock %}\n'
         )
     else:
         (templates / "404.html").write_text(

@@ -152,6 +152,14 @@ def test_what_the_rest_of_the_site_shows_of_an_article_takes_the_whole_way(
         ("a quote", lambda: _add_paragraph(project / unfed[2], "“No,” Lavrov said.")),
         ("two articles", lambda: [_add_paragraph(project / p) for p in unfed[3:5]]),
         (
+            "a body and the stylesheet",  # the shortcut would leave the stylesheet out
+            lambda: [
+                _add_paragraph(project / unfed[6]),
+                (project / "templates/static").mkdir(parents=True, exist_ok=True),
+                (project / "templates/static/brief.css").write_text("body { margin: 0 }\n"),
+            ],
+        ),
+        (
             "a copy of it",
             lambda: (
                 (project / unfed[5])
