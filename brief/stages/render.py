@@ -138,6 +138,8 @@ def _render_page(
     except jinja2.TemplateNotFound as exc:
         if isinstance(exc.name, str) and exc.name.startswith(THEME_PREFIX):
             return _not_in_theme(exc.name, sys.exc_info()[2], page, config)
+        if exc.name != page.template:  # asked for by an extends, include or import
+            return _not_found(str(exc.name), sys.exc_info()[2], page, config)
         return _Problem(
             (page.template, None, "missing"),
             error(
@@ -175,6 +177,18 @@ def _not_in_theme(name: str, tb: TracebackType | None, page: Page, config: Confi
         f"(while rendering /{page.url}{_source(page)})"
     )
     hint = f"use one of the theme's templates: {', '.join(theme_templates())}"
+    return _Problem((where, line, name), error(where, line, "template", message, hint))
+
+
+def _not_found(name: str, tb: TracebackType | None, page: Page, config: Config) -> _Problem:
+    """A template another one asks for that is nowhere, named where it was asked for: the
+    message named templates/<name>, a file that does not exist, and no line."""
+    where, line = _template_frame(tb, config, f"{config.templates_dir}/{page.template}")
+    message = (
+        f'asks for "{name}", which is in neither {config.templates_dir}/ nor the default '
+        f"theme (while rendering /{page.url}{_source(page)})"
+    )
+    hint = f"fix the name, or add {name} to {config.templates_dir}/"
     return _Problem((where, line, name), error(where, line, "template", message, hint))
 
 

@@ -218,8 +218,9 @@ def test_a_project_data_file_with_a_wrong_value_or_key_is_a_config_error(
         ),
         pytest.param(
             '{% extends "no-such-base.html" %}\n',
-            "templates/no-such-base.html: template: template not found "
-            "(add it to templates/ or remove the override that extends it)",
+            'templates/article.html:1: template: asks for "no-such-base.html", which is in '
+            "neither templates/ nor the default theme (while rendering /articles/good-title/ "
+            "from content/2021/good.txt) (fix the name, or add no-such-base.html to templates/)",
             id="missing-base",
         ),
     ],
