@@ -19,6 +19,7 @@ from brief.incremental import (
     render_changed,
     spare_for,
 )
+from brief.lock import one_at_a_time
 from brief.model import Article, BuildReport, SourceFile, Topic
 from brief.news.knowledge import Knowledge
 from brief.parallel import paused_collector, stream_chunks, workers_for
@@ -64,6 +65,28 @@ def _pipeline(
 ) -> BuildReport:
     started = perf_counter()
     output = check_output(config)
+
+    def waiting() -> None:
+        if progress is not None:
+            progress("waiting for another build of this site", 0, 1)
+
+    with one_at_a_time(output, waiting):
+        return _build_into(
+            output, config, drafts, strict, use_cache, workers, progress, warm, started
+        )
+
+
+def _build_into(
+    output: Path,
+    config: Config,
+    drafts: bool,
+    strict: bool,
+    use_cache: bool,
+    workers: int | None,
+    progress: Progress | None,
+    warm: bool,
+    started: float,
+) -> BuildReport:
     clear_leftovers(output)  # a killed build's staging goes, a site left aside comes back
     inputs = gather(config, drafts)
     before = previous_output(config, output) if use_cache else cache.Manifest.empty()

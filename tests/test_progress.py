@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import fcntl
 import io
+import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -12,6 +15,7 @@ from brief import progress as progress_module
 from brief.build import build
 from brief.cli import main
 from brief.config import load_config
+from brief.lock import lock_path
 from brief.progress import Progress, line
 
 
@@ -158,3 +162,14 @@ def test_no_bar_when_quiet_or_piped(
     assert main(["build", "--root", str(project), *argv]) == 0
     assert "\r" not in err.getvalue()
     assert "[" not in err.getvalue()
+
+
+def test_a_build_that_waits_for_another_one_says_so(tmp_path: Path) -> None:
+    project = _project(tmp_path / "project")
+    held = os.open(lock_path(project / "site"), os.O_RDONLY)
+    fcntl.flock(held, fcntl.LOCK_EX)  # another build of this site, for a second
+    threading.Timer(1.0, os.close, (held,)).start()
+    events: list[Event] = []
+    build(load_config(project), progress=lambda *event: events.append(event))
+    assert events[0] == ("waiting for another build of this site", 0, 1)
+    assert _stage(events, "writing pages")[-1][0] > 0

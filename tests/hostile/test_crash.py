@@ -22,6 +22,7 @@ from brief import cache, model
 from brief.build import build
 from brief.config import load_config
 from brief.errors import OutputError
+from brief.lock import one_at_a_time
 from brief.model import OutputFile
 from brief.stages.write import finish_removals, write, writing
 from tests.conftest import REPO
@@ -401,3 +402,37 @@ def test_a_page_that_cannot_be_written_where_it_should_is_refused_and_leaves_not
         write(writing(files), output)
     finish_removals()
     assert sorted(p.name for p in tmp_path.rglob("*")) == ["project"]
+
+
+def test_a_build_waits_for_another_build_of_the_same_site(tmp_path: Path) -> None:
+    # brief serve rebuilding while brief build runs used one staging folder: the second
+    # cleared it under the first, and the site swapped in could hold pages of both.
+    project = make_project(tmp_path / "project", 20)
+    build(load_config(project))
+    finish_removals()
+    touch_one(project)
+    with one_at_a_time(project / "site"):  # another build of this site, here held open
+        waiting = brief_build(project)
+        time.sleep(1.5)
+        assert waiting.poll() is None, "the build did not wait for the one holding the site"
+    assert waiting.wait(timeout=60) == 0, waiting.stderr.read().decode() if waiting.stderr else ""
+    clean = tmp_path / "clean"
+    shutil.copytree(project, clean, ignore=shutil.ignore_patterns("site", ".brief-cache"))
+    build(load_config(clean), use_cache=False)
+    finish_removals()
+    assert snapshot(project / "site") == snapshot(clean / "site")
+
+
+def test_two_builds_started_together_both_succeed_and_leave_a_clean_builds_site(
+    tmp_path: Path,
+) -> None:
+    project = make_project(tmp_path / "project", ARTICLES)
+    edit(project, "A")
+    build(load_config(project))
+    finish_removals()
+    edit(project, "B")
+    builds = [brief_build(project, "--workers", "2") for _ in range(2)]
+    for process in builds:
+        assert process.wait(timeout=120) == 0, process.stderr.read().decode()
+    assert snapshot(project / "site") == reference(tmp_path, project, "B")
+    assert leftovers(project) == []
