@@ -50,19 +50,6 @@ def build(
     ``progress(stage, done, total)`` hears of articles read and pages written. ``warm``
     (for a process that builds again, brief serve): when nothing changed, still load the
     cached articles and compile the templates, so that the next build does not."""
-    with paused_collector():
-        return _pipeline(config, drafts, strict, use_cache, workers, progress, warm)
-
-
-def _pipeline(
-    config: Config,
-    drafts: bool,
-    strict: bool,
-    use_cache: bool,
-    workers: int | None,
-    progress: Progress | None,
-    warm: bool,
-) -> BuildReport:
     started = perf_counter()
     output = check_output(config)
 
@@ -70,13 +57,13 @@ def _pipeline(
         if progress is not None:
             progress("waiting for another build of this site", 0, 1)
 
-    with one_at_a_time(output, waiting):
-        return _build_into(
+    with paused_collector(), one_at_a_time(output, waiting):
+        return _pipeline(
             output, config, drafts, strict, use_cache, workers, progress, warm, started
         )
 
 
-def _build_into(
+def _pipeline(
     output: Path,
     config: Config,
     drafts: bool,
