@@ -223,6 +223,18 @@ def _validate(config: Config, lines: dict[Any, int], overrides: dict[str, Any]) 
         value = getattr(config, key)
         if not value.strip():
             problems.append(error(*at(key), "config", f"{key} must not be empty"))
+    templates = config.templates_path
+    if config.templates_dir.strip() and templates.exists() and not templates.is_dir():
+        # Taken for an absent folder, its overrides were left out without a word.
+        named = ("templates_dir",) in lines or "templates_dir" in overrides
+        problems.append(
+            error(
+                *(at("templates_dir") if named else (config.templates_dir, None)),
+                "config",
+                f"{config.templates_dir!r} is a file, not a folder of templates",
+                "move it away, or set templates_dir to a folder",
+            )
+        )
     return problems
 
 

@@ -271,6 +271,18 @@ def test_a_settings_file_that_is_a_folder_is_an_error_not_skipped(
     ]
 
 
+def test_a_templates_folder_that_is_a_file_is_an_error_not_skipped(site: Site, run: Run) -> None:
+    # Taken for an absent folder: the site's overrides were left out without a word.
+    project, before = built(site, run)
+    (project / "templates").write_text("not a folder")
+    code, _, err = run("build", "--root", project)
+    assert_config_error(project, before, code, err)
+    assert err.splitlines() == [
+        "templates: config: 'templates' is a file, not a folder of templates (move it away, "
+        "or set templates_dir to a folder)"
+    ]
+
+
 def test_title_no_stays_the_text_no(site: Site, run: Run) -> None:
     project = site(GOOD)
     write(project, "brief.yaml", "title: NO\ndescription: on\n")
