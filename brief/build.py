@@ -10,7 +10,7 @@ from time import perf_counter
 
 from brief import cache, shortcut
 from brief.config import Config
-from brief.errors import BriefError, ContentError, Diagnostic, error
+from brief.errors import BriefError, ContentError, Diagnostic, error, warning
 from brief.incremental import (
     gather,
     prepare,
@@ -23,6 +23,7 @@ from brief.lock import one_at_a_time
 from brief.model import Article, BuildReport, SourceFile, Topic
 from brief.news.knowledge import Knowledge
 from brief.parallel import paused_collector, stream_chunks, workers_for
+from brief.search import FOLDER as SEARCH_FOLDER
 from brief.search import index_site
 from brief.stages.assemble import assemble
 from brief.stages.merge import Sketch, merge, sketch
@@ -30,7 +31,7 @@ from brief.stages.normalize import normalize
 from brief.stages.parse import parse
 from brief.stages.plan import check_paths, plan
 from brief.stages.tag import tag
-from brief.stages.write import Fill, Put, check_output, clear_leftovers, write
+from brief.stages.write import Fill, Put, check_output, clear_leftovers, strays, write
 
 Progress = Callable[[str, int, int], None]
 """Told (stage, done, total) as a build goes: the CLI draws it as a bar."""
@@ -130,7 +131,12 @@ def _pipeline(
     changed = _counted(files.changed, files.count, "writing pages", progress)
     spare = spare_for(config, before, files.kept, files.paths) if use_cache else None
     written = 0
+    # Told once, by the build that leaves them out: not saved with the build's warnings,
+    # which a no-change rebuild repeats.
+    strayed: tuple[Diagnostic, ...] = ()
     if files.any_change:
+        found = strays(output, files.paths, (SEARCH_FOLDER,))
+        strayed = tuple(_stray_warning(config, name) for name in found)
         # Pages are rendered as they are written: a template error stops the writing, and
         # write() clears its staging folder; the site stays as it was.
         written = write(changed, output, files.kept, files.stamp, hook, spare)
@@ -142,7 +148,7 @@ def _pipeline(
         cache.save_manifest(config.root, config.output_dir, after, problems)
         if outline is not None:
             shortcut.save(config.root, config.output_dir, outline, after.stamp)
-    return _report(config, *counts, written, problems, started, before, after)
+    return _report(config, *counts, written, problems + strayed, started, before, after)
 
 
 def read_articles(
@@ -248,6 +254,17 @@ def _report(
         config.output_dir,
         skipped=len(after.records) - written,
         removed=len(set(before.records) - set(after.records)),
+    )
+
+
+def _stray_warning(config: Config, name: str) -> Diagnostic:
+    return warning(
+        f"{config.output_dir}/{name}",
+        None,
+        "output",
+        "brief did not write this, and the new site leaves it out",
+        f"{config.output_dir}/ is replaced whole: keep your own files elsewhere (files to "
+        "publish go in templates/static/, under static/ in the site)",
     )
 
 

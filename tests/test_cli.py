@@ -400,12 +400,24 @@ def test_an_output_folder_brief_wrote_is_replaced_and_stray_files_in_it_go(
     code, _, err = run("build", "--root", project)
     assert code == 0, err
     (project / "site/stray.txt").write_text("x", encoding="utf-8")
+    (project / "site/notes").mkdir()
     (project / "content/2021/a.txt").write_text(
         "Another title\n\nWASHINGTON, June 8. /TASS/. Body.\n", encoding="utf-8"
     )
-    code, _, err = run("build", "--root", project)
+    code, out, err = run("build", "--root", project)
     assert code == 0, err
+    # Named, once: the summary counted them nowhere, and a CNAME put there went unnoticed.
+    assert err.splitlines() == [
+        f"site/{name}: warning: output: brief did not write this, and the new site leaves it "
+        "out (site/ is replaced whole: keep your own files elsewhere (files to publish go in "
+        "templates/static/, under static/ in the site))"
+        for name in ("notes", "stray.txt")
+    ]
+    assert "2 warnings" in out
     assert not (project / "site/stray.txt").exists()
+    code, out, err = run("build", "--root", project)  # nothing changed: not told again
+    assert (code, err) == (0, "")
+    assert "0 warnings" in out
     assert not (project / "site/articles/title-here").exists()
     assert (project / "site/articles/another-title/index.html").is_file()
 
