@@ -26,10 +26,10 @@ from brief.news.knowledge import Knowledge, load_knowledge
 from brief.parallel import workers_for
 from brief.stages.discover import discover
 from brief.stages.merge import Sketch
-from brief.stages.render import copy_static, render_into
+from brief.stages.render import render_into
 from brief.stages.write import Fill, Put, Spare, make_spare, read_stamp
 from brief.taxonomy import load_topics
-from brief.templating import make_environment, templates_digests
+from brief.templating import copy_static, make_environment, templates_digests
 
 Reader = Callable[
     [Sequence[SourceFile], Config, Knowledge, tuple[Topic, ...]],

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import html
+import os
 import posixpath
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from functools import cache
 from pathlib import Path
@@ -19,7 +20,8 @@ from markupsafe import Markup
 
 from brief.config import Config
 from brief.fragments import FragmentCache
-from brief.model import Article, Feed, SiteInfo
+from brief.model import Article, Feed, OutputFile, SiteInfo
+from brief.slugs import slugify
 
 _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -98,47 +100,86 @@ def templates_digests(config: Config) -> tuple[str, str]:
     """(the digest of what page rendering reads, the digest of the static files).
 
     Pages link to static files and do not read them, so a stylesheet edit writes one file
-    instead of rendering every page again (13,700 at 10,000 articles). A template that
-    includes or imports a static file, or names a template only at run time, puts the
-    static files in the first digest too."""
+    instead of rendering every page again (13,700 at 10,000 articles). Every file of the
+    template folders outside static/ is in the first digest, whatever its name (a folder
+    linked to static/ too). A template that may include, import or extend a file under
+    static/ (see _may_read_static) puts the static files in the first digest as well."""
     pages, assets = hashlib.sha256(), hashlib.sha256()
     reads_static = False
     for place, folder in enumerate(template_folders(config)):
-        if not folder.is_dir():
-            continue
-        for path in sorted(folder.rglob("*")):
-            if not path.is_file():
-                continue
-            name = path.relative_to(folder).as_posix()
+        for name, path in _template_files(folder):
             data = path.read_bytes()
-            static = name.split("/", 1)[0] == STATIC
-            target = assets if static else pages
-            target.update(f"{place}\0{name}\0".encode() + hashlib.sha256(data).digest())
-            reads_static = reads_static or (not static and _may_read_static(data))
+            pages.update(f"{place}\0{name}\0".encode() + hashlib.sha256(data).digest())
+            reads_static = reads_static or _may_read_static(data)
+    for file in copy_static(config):  # what the site gets, as the site gets it
+        assets.update(f"{file.path}\0".encode() + hashlib.sha256(file.data).digest())
     if reads_static:
         pages.update(assets.digest())
     return pages.hexdigest(), assets.hexdigest()
 
 
+def copy_static(config: Config) -> tuple[OutputFile, ...]:
+    """The theme's static/ files, overridden file by file by the site's templates/static/."""
+    found: dict[str, Path] = {}
+    for folder in (theme_path() / STATIC, config.templates_path / STATIC):
+        if folder.is_dir():
+            for path in sorted(folder.rglob("*")):
+                if path.is_file() and not path.name.startswith("."):
+                    found[f"{STATIC}/" + path.relative_to(folder).as_posix()] = path
+    return tuple(OutputFile(name, found[name].read_bytes()) for name in sorted(found))
+
+
+def _template_files(folder: Path) -> Iterator[tuple[str, Path]]:
+    """(name below ``folder``, path) of each file outside its static/ folder, in name
+    order, through linked folders (each real folder once: a link loop ends)."""
+    if not folder.is_dir():
+        return
+    seen: set[tuple[int, int]] = set()
+    found: list[tuple[str, Path]] = []
+    for top, folders, files in os.walk(folder, followlinks=True):
+        here = os.stat(top)
+        if (here.st_dev, here.st_ino) in seen:
+            folders.clear()
+            continue
+        seen.add((here.st_dev, here.st_ino))
+        relative = os.path.relpath(top, folder)
+        prefix = "" if relative == "." else relative.replace(os.sep, "/") + "/"
+        if not prefix:
+            folders[:] = [f for f in folders if f != STATIC]
+        found.extend((prefix + n, Path(top, n)) for n in files if os.path.isfile(Path(top, n)))
+    yield from sorted(found)
+
+
 def _may_read_static(source: bytes) -> bool:
-    """Whether a template's source includes, imports or extends a static file, or a name
-    that is not a plain string (made at run time, a list, a condition: it may be one).
-    A scan, not a parse: a parse of the theme cost 40 ms in every build, and a doubt only
-    makes every page depend on the static files, as all did before."""
-    for match in _REFERENCE.finditer(source):
-        name = match["name"]
-        if name is None:
-            return True
-        if name.removeprefix(b"!theme/").startswith(STATIC.encode() + b"/"):
+    """Whether a template may include, import or extend a file under static/: a plain
+    string naming one, or any name that is not a plain string (made at run time, a list,
+    a call, a condition, an escape sequence). A scan, not a parse: a parse of the theme
+    cost 40 ms in every build, and a doubt only makes every page depend on the static
+    files, as all did before."""
+    for tag in _REFERENCE.finditer(source):
+        literal = _LITERAL.match(source, tag.end())
+        if literal is None or _names_static(literal["name"].decode("utf-8", "replace")):
             return True
     return False
 
 
-_REFERENCE = re.compile(
-    rb"\{%[-+]?\s*(?:include|import|from|extends)\s+"
-    rb"(?:[\"'](?P<name>[^\"']*)[\"']\s*(?=[-+]?%\}|as\b|import\b|ignore\b|with\b|without\b)|.)"
+def _names_static(name: str) -> bool:
+    """Whether a template name reaches static/, read as the loaders read it: "!theme/" is
+    the theme; empty and "." segments are dropped; case may not matter to the disk."""
+    parts = [p for p in name.removeprefix(f"{THEME_PREFIX}").split("/") if p not in ("", ".")]
+    return bool(parts) and parts[0].casefold() == STATIC
+
+
+THEME_PREFIX = "!theme/"
+"""How a site's template names the default theme's own."""
+
+_REFERENCE = re.compile(rb"\{%[-+]?\s*(?:include|import|from|extends)\b")
+_LITERAL = re.compile(
+    rb"""\s*(["'])(?P<name>(?:(?!\1)[^\\\n])*)\1"""
+    rb"""\s*(?=[-+]?%\}|as\b|import\b|ignore\b|with\b|without\b)"""
 )
-"""A reference to another template; ``name`` is None when it is not one plain string."""
+"""One plain string after the tag's keyword, and nothing but the tag's end or its clauses
+after it; no backslash (an escape may spell anything)."""
 
 
 def make_environment(config: Config) -> jinja2.Environment:
@@ -181,7 +222,11 @@ def make_environment(config: Config) -> jinja2.Environment:
         absolute="://" in base_url,
     )
     env.filters.update(
-        date=format_date, isodate=lambda value: value.isoformat(), xml=xml_text, indent=indent
+        date=format_date,
+        isodate=lambda value: value.isoformat(),
+        xml=xml_text,
+        indent=indent,
+        slug=slugify,
     )
     return env
 

@@ -120,21 +120,51 @@ def test_a_stylesheet_edit_writes_the_stylesheet_and_no_page(tmp_path: Path) -> 
     _compare(project, tmp_path / "clean", "after the stylesheet edit")
 
 
-def test_a_static_file_a_template_includes_renders_its_pages_again(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "include",
+    [
+        '{% include "static/motto.txt" %}',
+        "{%include'./static/motto.txt'%}",
+        "{% include '/static/motto.txt' %}",
+        "{% include('static/motto.txt') %}",
+        "{% include '\\x73tatic/motto.txt' %}",
+        "{% set name = 'static/motto.txt' %}{% include name %}",
+        '{% include "linked/motto.txt" %}',  # a folder linked to static/
+    ],
+)
+def test_a_static_file_a_template_reads_renders_its_pages_again(
+    tmp_path: Path, include: str
+) -> None:
+    # Missed spellings left every page with the old text: an incremental build differed
+    # from a clean one (a review found the first five; the link, a sixth way).
     project = _project(tmp_path / "project", random.Random(5))
     static = project / "templates/static"
     static.mkdir(parents=True)
+    (project / "templates/linked").symlink_to(static, target_is_directory=True)
     (static / "motto.txt").write_text("Read everything")
     (project / "templates/404.html").write_text(
-        '{% extends "!theme/404.html" %}\n'
-        '{% block title %}{% include "static/motto.txt" %}{% endblock %}\n'
+        f'{{% extends "!theme/404.html" %}}\n{{% block title %}}{include}{{% endblock %}}\n'
     )
     build(load_config(project))
+    assert "Read everything" in (project / "site/404.html").read_text()
     (static / "motto.txt").write_text("Read it twice")
     report = build(load_config(project))
     assert "Read it twice" in (project / "site/404.html").read_text()
     assert report.files > 2  # every page: which ones read it is not tracked
-    _compare(project, tmp_path / "clean", "after the included static file's edit")
+    _compare(project, tmp_path / "clean", f"after the edit of a static file read by {include}")
+
+
+def test_a_static_folder_that_is_a_link_is_copied_and_watched(tmp_path: Path) -> None:
+    project = _project(tmp_path / "project", random.Random(5))
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    (shared / "x.css").write_text("a { color: red }\n")
+    (project / "templates").mkdir()
+    (project / "templates/static").symlink_to(shared, target_is_directory=True)
+    build(load_config(project))
+    (shared / "x.css").write_text("a { color: blue }\n")
+    assert build(load_config(project)).files == 1  # a no-change build wrote nothing before
+    assert (project / "site/static/x.css").read_text() == "a { color: blue }\n"
 
 
 def test_a_warm_unchanged_build_loads_the_articles_and_compiles_the_templates(

@@ -17,10 +17,7 @@ from brief.errors import ContentError, Diagnostic, error
 from brief.fragments import forget_fragments
 from brief.model import OutputFile, Page, Site, SiteInfo
 from brief.parallel import stream_chunks
-from brief.templating import TemplateNotText, theme_path, theme_templates
-
-THEME_PREFIX = "!theme/"
-"""How a site's template names the default theme's own (see brief.templating)."""
+from brief.templating import THEME_PREFIX, TemplateNotText, theme_path, theme_templates
 
 
 def render(
@@ -190,17 +187,6 @@ def _not_found(name: str, tb: TracebackType | None, page: Page, config: Config) 
     )
     hint = f"fix the name, or add {name} to {config.templates_dir}/"
     return _Problem((where, line, name), error(where, line, "template", message, hint))
-
-
-def copy_static(config: Config) -> tuple[OutputFile, ...]:
-    """The theme's static/ files, overridden file by file by the site's templates/static/."""
-    found: dict[str, Path] = {}
-    for folder in (theme_path() / "static", config.templates_path / "static"):
-        if folder.is_dir():
-            for path in sorted(folder.rglob("*")):
-                if path.is_file() and not path.name.startswith("."):
-                    found["static/" + path.relative_to(folder).as_posix()] = path
-    return tuple(OutputFile(name, found[name].read_bytes()) for name in sorted(found))
 
 
 def _source(page: Page) -> str:
