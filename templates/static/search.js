@@ -19,8 +19,11 @@ function plain(html) {
   return new DOMParser().parseFromString(html, "text/html").body.textContent;
 }
 
+let latest = 0;
+
 async function run(event) {
   if (event) event.preventDefault();
+  const ticket = ++latest;  // an earlier search still under way must not list its results
   const terms = form.elements.q.value.trim();
   const topic = form.elements.topic.value;
   const agency = form.elements.agency.value;
@@ -34,9 +37,10 @@ async function run(event) {
   // undercounted, and missed matches past them.
   const filters = {};
   if (topic) filters.topic = topic;
-  if (agency) filters.agency = agency;
+  if (agency) filters.source = agency;
   const found = await (await engine()).search(terms, { sort: { date: "desc" }, filters });
   const shown = await Promise.all(found.results.slice(0, 50).map((r) => r.data()));
+  if (ticket !== latest) return;
   for (const result of shown) {
     const item = document.createElement("li");
     const link = document.createElement("a");

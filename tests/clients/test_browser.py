@@ -86,14 +86,20 @@ def test_reading_needs_no_javascript(browser: Any, served: str) -> None:
 
 @pytest.fixture(scope="module")
 def many(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]]:
-    """230 dispatches that all hold one made-up word, with a topic whose name has a "|",
-    served; the URL and how many articles carry that topic."""
+    """230 dispatches and 3 articles of one source spelled two ways, all holding one
+    made-up word, with a topic whose name has a "|", served; the URL and how many articles
+    carry that topic."""
     from bench.corpus import generate, write_brief
 
     project = tmp_path_factory.mktemp("many") / "project"
     write_brief(generate(230, seed=9), project)
     for path in (project / "content").rglob("*.txt"):
         path.write_text(path.read_text() + "\nThe talks were called zyxwvu by one delegate.\n")
+    for number, spelled in enumerate(("Example Wire", "example wire", "example wire")):
+        (project / f"content/spelled-{number}.md").write_text(
+            f"---\ntitle: Spelling {number}\ndate: 2024-01-0{number + 1}\nsource: {spelled}\n"
+            "---\nThe talks were called zyxwvu by one delegate.\n"
+        )
     with (project / "topics.yaml").open("a") as topics:
         topics.write('- name: "Sanctions | export controls"\n  match: [sanctions]\n')
     (project / "brief.yaml").write_text("title: Many\nbase_url: https://example.org/\n")
@@ -116,12 +122,18 @@ def test_search_counts_and_narrows_over_every_result_not_the_first_200(
     page.goto(url + "search/")
     page.fill("#search-terms", "zyxwvu")
     page.wait_for_function("document.getElementById('search-status').textContent.includes('found')")
-    assert page.inner_text("#search-status") == "230 articles found. The 50 newest are shown."
+    assert page.inner_text("#search-status") == "233 articles found. The 50 newest are shown."
     assert page.locator(".search-result-link").count() == 50
     page.select_option("#search-topic", "Sanctions | export controls")
     page.wait_for_function(
         f"document.getElementById('search-status').textContent.startsWith('{tagged} article')"
     )
     shown = page.locator(".search-result-link").count()
+    # One source, three spellings: the source page gathers them, and so does the filter.
+    page.select_option("#search-topic", "")
+    page.select_option("#search-agency", label="example wire")
+    page.wait_for_function(
+        "document.getElementById('search-status').textContent.startsWith('3 articles')"
+    )
     page.close()
     assert shown == min(tagged, 50)
