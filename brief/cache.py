@@ -98,9 +98,15 @@ SHAPING_LIBRARIES = (
     "pyyaml",
     "nh3",
     "pagefind",
+    "pagefind_bin",
     "trafilatura",
+    "htmldate",
+    "justext",
+    "courlan",
+    "charset-normalizer",
     "lxml",
     "lxml_html_clean",
+    "tzdata",
 )
 """The distributions whose version is part of every fingerprint."""
 

@@ -79,7 +79,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         where = exc.filename or "brief"
         print(
             f"{where}: {exc.strerror or exc} (check that it is there and that brief may read "
-            "and write it; the site was left whole, the old one or the new one)",
+            "and write it)",
             file=sys.stderr,
         )
         return 1

@@ -189,7 +189,7 @@ def _validate(config: Config, lines: dict[Any, int], overrides: dict[str, Any]) 
         )
     try:
         ZoneInfo(config.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "America", a folder
         problems.append(
             error(
                 *at("timezone"),

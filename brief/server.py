@@ -313,10 +313,9 @@ class _BuildLoop:
         (a template edit): the spare it left is mostly stale (see ready_spare)."""
         try:
             config = load_config(self.root, self.overrides)
-            ready_spare(config, check_output(config))
+            return ready_spare(config, check_output(config))
         except BriefError:
             return False  # the next build reports what is wrong
-        return True
 
     def _collect_when_idle(self) -> None:
         """Collect a rebuild's cyclic garbage once the browser has fetched the new page.

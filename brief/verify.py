@@ -17,6 +17,7 @@ from pathlib import Path
 from brief.build import build
 from brief.config import Config
 from brief.errors import Diagnostic, OutputError, error
+from brief.lock import one_at_a_time
 from brief.search import FOLDER as SEARCH_FOLDER
 from brief.stages.write import MARKER, finish_removals
 
@@ -25,19 +26,22 @@ _CHUNK = 1 << 20
 
 
 def verify(config: Config, drafts: bool = False) -> tuple[Diagnostic, ...]:
-    """Build the site afresh, without the cache, and compare it file by file with the output."""
+    """Build the site afresh, without the cache, and compare it file by file with the output.
+    It holds the site's lock throughout: two at once shared .brief-verify/, and one could
+    compare the site while another build swapped it."""
     scratch = config.root / FOLDER
-    _clear(scratch)
-    scratch.mkdir()
-    try:
-        # No search index: it is not compared, and Pagefind is the slowest part of a build.
-        clean = dataclasses.replace(config, output_dir=f"{FOLDER}/site", search=False)
-        build(clean, drafts=drafts, use_cache=False)
-        finish_removals()
-        return compare(config.root / config.output_dir, scratch / "site", config.output_dir)
-    finally:
-        finish_removals()
-        shutil.rmtree(scratch, ignore_errors=True)
+    with one_at_a_time(config.root / config.output_dir):
+        _clear(scratch)
+        scratch.mkdir()
+        try:
+            # No search index: it is not compared, and Pagefind is the slowest part of a build.
+            clean = dataclasses.replace(config, output_dir=f"{FOLDER}/site", search=False)
+            build(clean, drafts=drafts, use_cache=False)
+            finish_removals()
+            return compare(config.root / config.output_dir, scratch / "site", config.output_dir)
+        finally:
+            finish_removals()
+            shutil.rmtree(scratch, ignore_errors=True)
 
 
 def compare(output: Path, clean: Path, label: str) -> tuple[Diagnostic, ...]:

@@ -176,13 +176,18 @@ def test_a_base_url_with_a_query_or_fragment_is_refused(site: Site, run: Run, ur
     assert err.splitlines() == ["brief.yaml:3: config: base_url must not have ? or #"]
 
 
-def test_an_unknown_timezone_names_its_line_and_suggests_an_iana_name(site: Site, run: Run) -> None:
+@pytest.mark.parametrize("zone", ["Moscow Time", "America", "x" * 300])
+def test_an_unknown_timezone_names_its_line_and_suggests_an_iana_name(
+    site: Site, run: Run, zone: str
+) -> None:
+    # "America" is a folder of the zone database, and 300 letters too long a file name:
+    # both ended as a file error naming tzdata's folder.
     project, before = built(site, run)
-    write(project, "brief.yaml", "title: Test\ntimezone: Moscow Time\n")
+    write(project, "brief.yaml", f"title: Test\ntimezone: {zone}\n")
     code, _, err = run("build", "--root", project)
     assert_config_error(project, before, code, err)
     assert err.splitlines() == [
-        "brief.yaml:2: config: unknown timezone 'Moscow Time' "
+        f"brief.yaml:2: config: unknown timezone {zone!r} "
         "(use an IANA name such as UTC or Europe/Moscow)"
     ]
 

@@ -350,6 +350,6 @@ def _gazetteer(loaded: Loaded, name: str) -> tuple[list[Entity], list[str], list
 def _is_zone(name: str) -> bool:
     try:
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "America", a folder
         return False
     return True

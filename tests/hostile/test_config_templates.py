@@ -142,6 +142,12 @@ def test_a_project_data_file_with_a_bad_type_is_a_config_error(built: Built) -> 
         ),
         (
             "agencies.yaml",
+            "- name: Wire\n  timezone: America\n",  # a folder of the zone database
+            "agencies.yaml:2: data: unknown timezone 'America' (use an IANA name such as "
+            "Europe/Moscow or America/New_York)",
+        ),
+        (
+            "agencies.yaml",
             "- name: Wire\n  timezone: UTC\n  site: x\n",
             "agencies.yaml:1: data: unknown key 'site' (an entry has name, and may have aliases, "
             "timezone, url)",
@@ -152,7 +158,7 @@ def test_a_project_data_file_with_a_bad_type_is_a_config_error(built: Built) -> 
             "speech.yaml:2: data: unknown key 'x' (the key is verbs)",
         ),
     ],
-    ids=["unknown-timezone", "unknown-agency-key", "unknown-speech-key"],
+    ids=["unknown-timezone", "zone-folder", "unknown-agency-key", "unknown-speech-key"],
 )
 def test_a_project_data_file_with_a_wrong_value_or_key_is_a_config_error(
     built: Built, name: str, text: str, message: str

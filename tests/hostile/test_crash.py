@@ -436,3 +436,15 @@ def test_two_builds_started_together_both_succeed_and_leave_a_clean_builds_site(
         assert process.wait(timeout=120) == 0, process.stderr.read().decode()
     assert snapshot(project / "site") == reference(tmp_path, project, "B")
     assert leftovers(project) == []
+
+
+def test_two_verifies_at_once_take_turns(tmp_path: Path) -> None:
+    # Both used .brief-verify/: one cleared it under the other ("Directory not empty",
+    # "cannot write this page").
+    project = make_project(tmp_path / "project", ARTICLES)
+    build(load_config(project))
+    finish_removals()
+    runs = [brief_build(project, "--verify", "--workers", "2") for _ in range(2)]
+    for process in runs:
+        assert process.wait(timeout=180) == 0, process.stderr.read().decode()
+    assert not (project / ".brief-verify").exists()
