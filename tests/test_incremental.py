@@ -666,7 +666,9 @@ def _delete_article(rng: random.Random, project: Path) -> str:
 
 def _edit_template(rng: random.Random, project: Path) -> str:
     templates = project / "templates"
-    choice = rng.choice(("article", "article-title", "remove", "static", "404", "included"))
+    choice = rng.choice(
+        ("article", "article-title", "remove", "static", "404", "included", "included-only")
+    )
     templates.mkdir(exist_ok=True)
     if choice == "article":
         (templates / "article.html").write_text(
@@ -687,6 +689,9 @@ def _edit_template(rng: random.Random, project: Path) -> str:
         (templates / "static" / "extra.css").write_text(
             f"body {{ margin: {rng.randrange(9)}px }}\n"
         )
+    elif choice == "included-only":  # the static file alone, whether a template reads it
+        (templates / "static").mkdir(exist_ok=True)
+        (templates / "static" / "lost.txt").write_text(f"Lost {rng.randrange(100)}")
     elif choice == "included":  # a static file a template reads: its pages are stale
         (templates / "static").mkdir(exist_ok=True)
         (templates / "static" / "lost.txt").write_text(f"Lost {rng.randrange(100)}")
