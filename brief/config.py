@@ -9,9 +9,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from brief.errors import ConfigError, Diagnostic, error
+from brief.news.dates import is_zone
 from brief.yaml_loader import Loaded, YamlError, load_yaml, read_optional
 
 CONFIG_NAME = "brief.yaml"
@@ -187,9 +188,7 @@ def _validate(config: Config, lines: dict[Any, int], overrides: dict[str, Any]) 
                 "use a BCP 47 tag such as en or en-GB",
             )
         )
-    try:
-        ZoneInfo(config.timezone)
-    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "America", a folder
+    if not is_zone(config.timezone):
         problems.append(
             error(
                 *at("timezone"),

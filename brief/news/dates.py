@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time
 from email.utils import parsedate_to_datetime
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 MONTHS = {
     name: index
@@ -106,3 +106,12 @@ def date_from_file_name(path: str, zone: ZoneInfo) -> datetime | None:
         return datetime(int(match.group(1)), int(match.group(2)), int(match.group(3)), tzinfo=zone)
     except ValueError:
         return None
+
+
+def is_zone(name: str) -> bool:
+    """Whether ``name`` is a zone of the IANA database (brief.yaml's and each agency's)."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "America", a folder
+        return False
+    return True

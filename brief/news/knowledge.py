@@ -7,9 +7,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from brief.errors import ConfigError, Diagnostic, error
+from brief.news.dates import is_zone
 from brief.yaml_loader import Loaded, YamlError, load_yaml, read_optional
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -239,7 +239,7 @@ def _agencies(loaded: Loaded, name: str) -> tuple[list[Agency], list[Diagnostic]
                 error(name, loaded.line(index, "aliases"), "data", "aliases must be a list of text")
             )
             continue
-        if not _is_zone(entry.get("timezone") or "UTC"):
+        if not is_zone(entry.get("timezone") or "UTC"):
             bad.append(
                 error(
                     name,
@@ -345,11 +345,3 @@ def _gazetteer(loaded: Loaded, name: str) -> tuple[list[Entity], list[str], list
         else:
             entities.append(Entity(entry["name"].strip(), kind, aliases, roles, gender))
     return entities, list(titles), bad
-
-
-def _is_zone(name: str) -> bool:
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "America", a folder
-        return False
-    return True
