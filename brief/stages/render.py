@@ -166,26 +166,26 @@ def _render_page(
 
 
 def _not_in_theme(name: str, tb: TracebackType | None, page: Page, config: Config) -> _Problem:
-    """A "!theme/x.html" the default theme lacks, named where the template asked for it."""
-    where, line = _template_frame(tb, config, f"{config.templates_dir}/{page.template}")
+    """A "!theme/x.html" the default theme lacks."""
     wanted = name.removeprefix(THEME_PREFIX)
-    message = (
-        f'asks for "{name}", but the default theme has no {wanted} '
-        f"(while rendering /{page.url}{_source(page)})"
-    )
     hint = f"use one of the theme's templates: {', '.join(theme_templates())}"
-    return _Problem((where, line, name), error(where, line, "template", message, hint))
+    return _asked_for(name, f"but the default theme has no {wanted}", hint, tb, page, config)
 
 
 def _not_found(name: str, tb: TracebackType | None, page: Page, config: Config) -> _Problem:
-    """A template another one asks for that is nowhere, named where it was asked for: the
-    message named templates/<name>, a file that does not exist, and no line."""
-    where, line = _template_frame(tb, config, f"{config.templates_dir}/{page.template}")
-    message = (
-        f'asks for "{name}", which is in neither {config.templates_dir}/ nor the default '
-        f"theme (while rendering /{page.url}{_source(page)})"
-    )
+    """A template another one asks for that is nowhere: the message named templates/<name>,
+    a file that does not exist, and no line."""
+    where = f"which is in neither {config.templates_dir}/ nor the default theme"
     hint = f"fix the name, or add {name} to {config.templates_dir}/"
+    return _asked_for(name, where, hint, tb, page, config)
+
+
+def _asked_for(
+    name: str, why: str, hint: str, tb: TracebackType | None, page: Page, config: Config
+) -> _Problem:
+    """A missing template, named at the template and line that asked for it."""
+    where, line = _template_frame(tb, config, f"{config.templates_dir}/{page.template}")
+    message = f'asks for "{name}", {why} (while rendering /{page.url}{_source(page)})'
     return _Problem((where, line, name), error(where, line, "template", message, hint))
 
 
