@@ -51,6 +51,8 @@ class Inputs:
     """What every page's rendering reads: content settings, templates, settings."""
     assets_fp: str
     """The static files, which pages link to and do not read."""
+    static: tuple[OutputFile, ...]
+    """Those files, read once: their digest and the site's copies are made from them."""
     digest: str
 
 
@@ -91,7 +93,8 @@ def gather(config: Config, drafts: bool) -> Inputs:
             if f.name not in ("root", "lines")
         ]
     )
-    templates, assets = templates_digests(config)
+    static = copy_static(config)
+    templates, assets = templates_digests(config, static)
     site_fp = cache.fingerprint(content_fp, templates, settings, str(drafts))
     digest = cache.fingerprint(
         site_fp,
@@ -99,7 +102,7 @@ def gather(config: Config, drafts: bool) -> Inputs:
         *(f"{s.path}\0{s.digest}" for s in sources),
         *(d.format() for d in found),
     )
-    return Inputs(knowledge, topics, sources, found, content_fp, site_fp, assets, digest)
+    return Inputs(knowledge, topics, sources, found, content_fp, site_fp, assets, static, digest)
 
 
 def previous_output(config: Config, output: Path) -> cache.Manifest:
@@ -246,7 +249,7 @@ def render_changed(
             records[page.path] = cache.PageRecord(fp, -1)
             stale.append(page)
     static: list[OutputFile] = []
-    for file in copy_static(config):
+    for file in inputs.static:
         record = cache.PageRecord(hashlib.sha256(file.data).hexdigest(), len(file.data))
         records[file.path] = record
         if before.records.get(file.path) != record or not present(out, file.path, record):

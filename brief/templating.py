@@ -7,7 +7,7 @@ import html
 import os
 import posixpath
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from functools import cache
 from pathlib import Path
@@ -36,15 +36,8 @@ def theme_path() -> Path:
 
 def theme_templates() -> tuple[str, ...]:
     """The default theme's template names, as "!theme/<name>" reaches them."""
-    theme = theme_path()
     return tuple(
-        sorted(
-            p.relative_to(theme).as_posix()
-            for p in theme.rglob("*")
-            if p.is_file()
-            and p.relative_to(theme).parts[0] != "static"
-            and not p.name.startswith(".")
-        )
+        name for name, path in _template_files(theme_path()) if not path.name.startswith(".")
     )
 
 
@@ -96,8 +89,9 @@ STATIC = "static"
 """The folder of templates/ (and of the theme) copied to the site as it is."""
 
 
-def templates_digests(config: Config) -> tuple[str, str]:
-    """(the digest of what page rendering reads, the digest of the static files).
+def templates_digests(config: Config, static: Iterable[OutputFile]) -> tuple[str, str]:
+    """(the digest of what page rendering reads, the digest of the ``static`` files, which
+    copy_static made).
 
     Pages link to static files and do not read them, so a stylesheet edit writes one file
     instead of rendering every page again (13,700 at 10,000 articles). Every file of the
@@ -111,7 +105,7 @@ def templates_digests(config: Config) -> tuple[str, str]:
             data = path.read_bytes()
             pages.update(f"{place}\0{name}\0".encode() + hashlib.sha256(data).digest())
             reads_static = reads_static or _may_read_static(data)
-    for file in copy_static(config):  # what the site gets, as the site gets it
+    for file in static:  # what the site gets, as the site gets it
         assets.update(f"{file.path}\0".encode() + hashlib.sha256(file.data).digest())
     if reads_static:
         pages.update(assets.digest())
@@ -166,7 +160,7 @@ def _may_read_static(source: bytes) -> bool:
 def _names_static(name: str) -> bool:
     """Whether a template name reaches static/, read as the loaders read it: "!theme/" is
     the theme; empty and "." segments are dropped; case may not matter to the disk."""
-    parts = [p for p in name.removeprefix(f"{THEME_PREFIX}").split("/") if p not in ("", ".")]
+    parts = [p for p in name.removeprefix(THEME_PREFIX).split("/") if p not in ("", ".")]
     return bool(parts) and parts[0].casefold() == STATIC
 
 
