@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from brief.model import Mention
+from brief.news.alternation import alternation
 from brief.news.knowledge import Entity, Knowledge
 
 _NOT_NAMES = {
@@ -205,7 +206,7 @@ def _first_letters(spellings: Iterable[str], ignore_case: bool = False) -> str:
 
 @lru_cache(maxsize=16)
 def _title_pattern(titles: tuple[str, ...]) -> re.Pattern[str]:
-    alternatives = "|".join(re.escape(t) for t in titles)
+    alternatives = alternation(titles, fold_case=True)
     # Titles in any case ("air force spokesman Yuriy Ihnat"); names only capitalized.
     return re.compile(
         rf"\b{_first_letters(titles, ignore_case=True)}(?P<title>(?i:{alternatives}))\s+"

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from brief.model import Quote
+from brief.news.alternation import alternation
 from brief.news.mentions import Cast, Person
 
 _OPEN = '“"«„'
@@ -194,11 +195,12 @@ def _speech_clauses(index: int, text: str, verbs: tuple[str, ...]) -> list[tuple
     """Reported speech outside quotes ("the NATO chief told reporters"): position, who."""
     clauses = []
     for match in _verb_pattern(verbs).finditer(text):
+        verb = match.start() + 1  # the match begins with the space before the verb
         # The subject is in the few words before the verb; a bounded slice keeps this linear.
-        before = _CLAUSE_BREAK.split(text[max(0, match.start() - 120) : match.start()])[-1]
+        before = _CLAUSE_BREAK.split(text[max(0, verb - 120) : verb])[-1]
         before = before.split()[-_MAX_WHO_WORDS:]
         if before:
-            clauses.append((match.start(), " ".join(before)))
+            clauses.append((verb, " ".join(before)))
     return clauses
 
 
@@ -322,7 +324,11 @@ def _fits(person: Person, pronoun: str) -> bool:
 
 
 def _verbs(verbs: tuple[str, ...]) -> str:
-    return "|".join(re.escape(v).replace(r"\ ", r"\s+") for v in verbs)
+    return alternation(verbs, _verb_piece)
+
+
+def _verb_piece(char: str) -> str:
+    return r"\s+" if char == " " else re.escape(char)
 
 
 @lru_cache(maxsize=8)
@@ -342,4 +348,7 @@ def _before_pattern(verbs: tuple[str, ...]) -> re.Pattern[str]:
 
 @lru_cache(maxsize=8)
 def _verb_pattern(verbs: tuple[str, ...]) -> re.Pattern[str]:
-    return re.compile(rf"(?<=\s)(?:{_verbs(verbs)})\b")
+    # The space before the verb is matched, not looked behind for: a pattern that starts
+    # with a character class lets the engine skip to the spaces, instead of trying every
+    # place (twice as fast). Matches never overlap on it: none ends with a space.
+    return re.compile(rf"\s(?:{_verbs(verbs)})\b")

@@ -1,0 +1,72 @@
+"""The branching alternation finds what the plain one finds, in every context."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from brief.news.alternation import alternation
+from brief.news.mentions import find_cast
+from brief.news.quotes import _verb_piece
+from tests.stages.helpers import KNOWLEDGE
+
+# A small alphabet, so that words share beginnings and one word often begins another.
+_WORD = st.text(alphabet="abA -", min_size=1, max_size=5).map(lambda w: " ".join(w.split()))
+_WORDS = st.lists(_WORD.filter(bool), min_size=1, max_size=8, unique=True)
+_TEXT = st.text(alphabet="abAB -.\n", max_size=60)
+# What follows the words in the callers' patterns: a word end, and a capitalized word that
+# makes the engine come back for a shorter word when the longer one leaves none after it.
+_AFTER = (r"\b", r"(?![\w-])", r"\s+[AB]", "")
+
+
+def longest_first(words: list[str]) -> list[str]:
+    return sorted(set(words), key=lambda w: (-len(w), w))  # as brief.news.knowledge lists them
+
+
+def plain(words: list[str]) -> str:
+    return "|".join("".join(map(_verb_piece, word)) for word in words)
+
+
+def spans(pattern: str, text: str, flags: int = 0) -> list[tuple[int, int]]:
+    return [m.span() for m in re.finditer(pattern, text, flags)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(_WORDS, _TEXT, st.sampled_from(_AFTER))
+def test_branching_matches_exactly_what_the_plain_alternation_matches(
+    words: list[str], text: str, after: str
+) -> None:
+    words = longest_first(words)
+    branching = alternation(words, _verb_piece)
+    assert spans(f"(?:{branching}){after}", text) == spans(f"(?:{plain(words)}){after}", text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_WORDS, _TEXT, st.sampled_from(_AFTER))
+def test_folded_case_branches_match_as_the_plain_alternation_ignoring_case(
+    words: list[str], text: str, after: str
+) -> None:
+    words = longest_first(words)
+    branching = alternation(words, _verb_piece, fold_case=True)
+    folded, unfolded = f"(?i:{branching}){after}", f"(?i:{plain(words)}){after}"
+    assert spans(folded, text) == spans(unfolded, text)
+
+
+def test_the_longer_of_two_words_that_begin_alike_wins() -> None:
+    pattern = alternation(["Secretary General", "Secretary"])
+    assert re.match(pattern, "Secretary General Ana Ruiz").group(0) == "Secretary General"
+    assert re.match(pattern, "Secretary Blinken").group(0) == "Secretary"
+
+
+def test_words_that_differ_in_case_share_branches_and_other_letters_are_joined_plainly() -> None:
+    assert alternation(["Envoy", "envoy"], fold_case=True) == "envoy"
+    # Folding beyond ASCII is not what re.IGNORECASE does: no branching is attempted.
+    assert alternation(["Président", "Premier"], fold_case=True) == "Président|Premier"
+
+
+def test_a_title_that_begins_another_gives_the_name_after_the_longer_title() -> None:
+    cast = find_cast(["Director General Ana Ruiz and director Pavel Orlov spoke."], KNOWLEDGE)
+    assert {"Ana Ruiz", "Pavel Orlov"} <= set(cast.people)
+    assert "Director General" in cast.people["Ana Ruiz"].roles
