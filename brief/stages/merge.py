@@ -22,6 +22,7 @@ NEAR = 0.8  # share of shingles two copies of one story have in common, at least
 _SKETCH = 24  # smallest shingle hashes kept per article to find candidate pairs cheaply
 _COMMON = 50  # a hash more articles share than this is a stock phrase: it pairs none of them
 _WORD = re.compile(r"\w+")
+_LOW = -(2**63) + 2**61  # the lowest eighth of the values hash() gives a tuple
 
 
 Sketch = tuple[int, ...]
@@ -30,7 +31,14 @@ Sketch = tuple[int, ...]
 
 def sketch(article: Article) -> Sketch:
     """The smallest shingle hashes of an article: enough to find its copies, cheap to keep."""
-    return tuple(sorted(_shingles(article))[:_SKETCH])
+    shingles = _shingles(article)
+    # The smallest few of some 500 hashes spread over 64 bits are almost always among those
+    # in the lowest eighth: sorting only those took a third of the time sorting all did.
+    low = [h for h in shingles if h < _LOW]
+    if len(low) < _SKETCH:
+        low = list(shingles)
+    low.sort()
+    return tuple(low[:_SKETCH])
 
 
 def merge(

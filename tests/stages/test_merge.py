@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
-from brief.stages.merge import candidates, merge, stays_alone
+from brief.stages.merge import _shingles, candidates, merge, sketch, stays_alone
 
 from .helpers import article
 
@@ -130,3 +130,13 @@ def test_an_article_taking_up_a_hash_fifty_others_share_does_not_stay_alone() ->
     assert len(before) == 50 * 49 // 2 and after == []
     assert not stays_alone(me, sketches[me], new, sketches)
     assert stays_alone(me, sketches[me], tuple(range(9001, 9025)), sketches)
+
+
+def test_a_sketch_is_the_smallest_shingle_hashes_whatever_the_length() -> None:
+    rng = random.Random(7)
+    vocabulary = [f"word{n}" for n in range(400)]
+    # From 3 words (one shingle) to 900 (hundreds of hashes in the lowest eighth)
+    for length in (3, 6, 20, 30, 60, 120, 250, 900):
+        words = " ".join(rng.choice(vocabulary) for _ in range(length))
+        a = article(f"content/2021-06-08-s{length}.txt", f"Title\n\n{words}.\n")
+        assert sketch(a) == tuple(sorted(_shingles(a))[:24])
