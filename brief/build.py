@@ -22,7 +22,7 @@ from brief.incremental import (
 from brief.lock import one_at_a_time
 from brief.model import Article, BuildReport, SourceFile, Topic
 from brief.news.knowledge import Knowledge
-from brief.parallel import paused_collector, stream_chunks, workers_for
+from brief.parallel import Aside, paused_collector, stream_chunks, workers_for
 from brief.search import FOLDER as SEARCH_FOLDER
 from brief.search import index_site
 from brief.stages.assemble import assemble
@@ -58,10 +58,14 @@ def build(
         if progress is not None:
             progress("waiting for another build of this site", 0, 1)
 
+    aside = Aside()
     with paused_collector(), one_at_a_time(output, waiting):
-        return _pipeline(
-            output, config, drafts, strict, use_cache, workers, progress, warm, started
-        )
+        try:
+            return _pipeline(
+                output, config, drafts, strict, use_cache, workers, progress, warm, started, aside
+            )
+        finally:
+            aside.wait()  # the cache is saved before the site is another build's
 
 
 def _pipeline(
@@ -74,6 +78,7 @@ def _pipeline(
     progress: Progress | None,
     warm: bool,
     started: float,
+    aside: Aside,
 ) -> BuildReport:
     clear_leftovers(output)  # a killed build's staging goes, a site left aside comes back
     inputs = gather(config, drafts)
@@ -95,7 +100,9 @@ def _pipeline(
         problems, files, outline = taken.problems, taken.files, taken.outline
         counts = (before.articles, before.pages)
     else:
-        articles, problems, sketches = read_cached(inputs, config, use_cache, reader)
+        articles, problems, sketches = read_cached(
+            inputs, config, use_cache, reader, aside, workers
+        )
         listed = tuple((s.path, s.digest) for s in inputs.sources)
         # The files' bytes (35 MB at 10,000 articles) are read: rendering's forked workers
         # need not share them.

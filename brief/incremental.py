@@ -11,6 +11,7 @@ import hashlib
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields
+from functools import partial
 from itertools import chain
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from brief.fingerprints import Fingerprinter
 from brief.lock import one_at_a_time
 from brief.model import Article, OutputFile, Page, Site, SiteInfo, SourceFile, Topic
 from brief.news.knowledge import Knowledge, load_knowledge
-from brief.parallel import workers_for
+from brief.parallel import Aside, workers_for
 from brief.stages.discover import discover
 from brief.stages.merge import Sketch
 from brief.stages.render import render_into
@@ -198,10 +199,16 @@ def _keys(inputs: Inputs) -> dict[str, str]:
 
 
 def read_cached(
-    inputs: Inputs, config: Config, use_cache: bool, reader: Reader
+    inputs: Inputs,
+    config: Config,
+    use_cache: bool,
+    reader: Reader,
+    aside: Aside | None = None,
+    workers: int | None = None,
 ) -> tuple[tuple[Article, ...], tuple[Diagnostic, ...], dict[str, Sketch]]:
     """Articles from the cache where a file and all that reads it are unchanged, the others
-    read afresh by ``reader``; with their warnings and merge sketches. Saves the cache."""
+    read afresh by ``reader``; with their warnings and merge sketches. Saves the cache, in a
+    forked child of ``aside`` when many were read (0.6 s of a cold build of 10,000)."""
     keys = _keys(inputs)
     loaded = cache.load_articles(config.root, set(keys.values())) if use_cache else None
     cached = loaded.entries if loaded is not None else {}
@@ -218,7 +225,11 @@ def read_cached(
     )
     ordered = [entries[keys[s.path]] for s in inputs.sources if keys[s.path] in entries]
     if loaded is not None and (read or loaded.untidy):
-        cache.save_articles(config.root, entries, cached, loaded.untidy)
+        save = partial(cache.save_articles, config.root, entries, cached, loaded.untidy)
+        if aside is None:
+            save()
+        else:
+            aside.run(save, workers_for(len(read), workers))
     return (
         tuple(article for article, _ in ordered),
         problems,

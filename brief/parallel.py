@@ -71,11 +71,47 @@ def workers_for(count: int, requested: int | None) -> int:
     """How many processes to use for ``count`` items: 1 unless it is big enough to pay."""
     if requested is not None:
         return max(1, requested)
-    if count < MIN_ITEMS or "fork" not in multiprocessing.get_all_start_methods():
+    if count < MIN_ITEMS or not _may_fork():
         return 1
-    if threading.active_count() > 1:
-        return 1  # forking a threaded process (brief serve) can deadlock; stay in one
     return max(1, min(os.cpu_count() or 1, 8))
+
+
+def _may_fork() -> bool:
+    # Forking a threaded process (brief serve) can deadlock: stay in one.
+    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+
+
+class Aside:
+    """Jobs done by forked children while this process goes on, for work whose result
+    this process does not need (saving the cache): a child works on a core this process
+    leaves idle (merging and planning, after reading, run in this process alone). Where
+    forking is not done, or ``processes`` is 1, a job is done at once, here. ``wait()``
+    waits for every child; a job that fails in a child is lost, as a cache that cannot be
+    written is."""
+
+    def __init__(self) -> None:
+        self.children: list[int] = []
+
+    def run(self, job: Callable[[], object], processes: int) -> None:
+        if processes <= 1 or not _may_fork():
+            job()
+            return
+        parent = os.getpid()
+        child = os.fork()
+        if child == 0:  # the child leaves by os._exit, never by returning
+            code = 1
+            try:
+                die_with(parent)
+                signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C: the job is short
+                job()
+                code = 0
+            finally:
+                os._exit(code)
+        self.children.append(child)
+
+    def wait(self) -> None:
+        while self.children:
+            os.waitpid(self.children.pop(), 0)
 
 
 def stream_chunks(
