@@ -117,8 +117,11 @@ def test_a_worker_that_dies_stops_the_work_with_an_error_not_a_hang() -> None:
         list(stream_chunks(work, list(range(2000)), 2))
 
 
-def test_a_job_set_aside_runs_in_a_child_while_this_process_goes_on(tmp_path: Path) -> None:
+def test_a_job_set_aside_runs_in_a_child_while_this_process_goes_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # Saving 10,000 articles to the cache took 0.6 s while the other core stood idle.
+    monkeypatch.setattr("brief.parallel._may_fork", lambda: True)  # threads of other tests
     go, done = tmp_path / "go", tmp_path / "done"
 
     def job() -> None:  # waits for what this process does after run() returned
@@ -155,8 +158,9 @@ def test_a_job_set_aside_runs_here_with_one_process_or_beside_a_thread(tmp_path:
 
 
 def test_a_cold_build_with_two_workers_leaves_a_cache_that_a_rebuild_reads_whole(
-    tmp_path: Path,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr("brief.parallel._may_fork", lambda: True)  # threads of other tests
     from bench.corpus import generate, write_brief
     from brief.build import build
     from brief.config import load_config
