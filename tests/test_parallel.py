@@ -6,6 +6,7 @@ import gc
 import os
 import shutil
 import signal
+import sys
 import threading
 import time
 from collections.abc import Sequence
@@ -174,3 +175,22 @@ def test_a_cold_build_with_two_workers_leaves_a_cache_that_a_rebuild_reads_whole
     again = build(config, workers=2, progress=lambda s, d, t: read.append(t) if "read" in s else 0)
     assert again.files == first.files
     assert read == [] or max(read) == 0  # nothing read afresh: the child saved every article
+
+
+def test_the_thread_switch_interval_is_put_back_however_the_stream_ends() -> None:
+    # Shortened while a pool works, so that its results come in on time; brief serve and
+    # the tests run on in the same process afterwards.
+    before = sys.getswitchinterval()
+    seen = [sys.getswitchinterval() for _ in stream_chunks(list, list(range(500)), 2)]
+    assert max(seen) < before and sys.getswitchinterval() == before
+    stream = stream_chunks(list, list(range(500)), 2)
+    next(stream)
+    stream.close()  # a consumer that stops early (a template error while writing)
+    assert sys.getswitchinterval() == before
+
+    def fail(chunk: Sequence[int]) -> list[int]:
+        raise OutputError(error("x", None, "output", "disk full"))
+
+    with pytest.raises(OutputError):
+        list(stream_chunks(fail, list(range(500)), 2))
+    assert sys.getswitchinterval() == before
