@@ -81,6 +81,8 @@ def _pipeline(
     aside: Aside,
 ) -> BuildReport:
     clear_leftovers(output)  # a killed build's staging goes, a site left aside comes back
+    if use_cache:
+        cache.clear_unfinished(config.root)
     inputs = gather(config, drafts)
     before = previous_output(config, output) if use_cache else cache.Manifest.empty()
     if before.inputs == inputs.digest:  # nothing that shapes the site changed since

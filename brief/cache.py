@@ -437,6 +437,38 @@ def _read(path: Path) -> bytes | None:
     return body
 
 
+def clear_unfinished(root: Path) -> None:
+    """Delete the half-written files that builds killed while saving left in the cache (a
+    checked file is written beside its place, then renamed over it): each names the process
+    that wrote it, and those of a live process (a build of another output folder) stay."""
+    try:
+        with os.scandir(root / CACHE_DIR) as entries:
+            names = [entry.name for entry in entries]
+    except OSError:
+        return
+    for name in names:
+        found = _UNFINISHED.fullmatch(name)
+        if found is None or _alive(int(found.group(1))):
+            continue
+        with contextlib.suppress(OSError):
+            os.unlink(root / CACHE_DIR / name)
+
+
+_UNFINISHED = re.compile(r"\..+\.(\d+)\.tmp")
+
+
+def _alive(pid: int) -> bool:
+    if os.name == "nt":  # os.kill there ends the process, whatever the signal: keep it
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process: leave its file
+        return True
+    return True
+
+
 def _write(path: Path, body: bytes) -> bool:
     """Write beside and rename, so a killed build leaves the old cache or the new one. A
     cache that cannot be written (a read-only disk, a file where the folder should be) is

@@ -21,12 +21,17 @@ BRIEF_YAML = "title: Hostile\nsearch: false\n"
 
 def leftovers(project: Path) -> list[str]:
     """Staging, trash or old folders a build left beside the output folder (once the
-    in-process build's background deletion of the swapped-out site has finished)."""
+    in-process build's background deletion of the swapped-out site has finished), and
+    half-written cache files."""
     finish_removals()
+    cache = project / ".brief-cache"
     return sorted(
-        p.name
-        for p in project.iterdir()
-        if p.name.endswith((".brief-staging", ".brief-trash", ".brief-old"))
+        [
+            p.name
+            for p in project.iterdir()
+            if p.name.endswith((".brief-staging", ".brief-trash", ".brief-old"))
+        ]
+        + [f".brief-cache/{p.name}" for p in cache.glob(".*.tmp")]
     )
 
 

@@ -354,6 +354,27 @@ def test_leftovers_of_a_killed_build_are_cleaned_and_never_published(
     assert leftovers(project) == []
 
 
+def test_half_written_cache_files_of_dead_builds_go_and_a_live_builds_stay(
+    small: Small, tmp_path: Path
+) -> None:
+    # A build killed while saving the cache (or its forked saver) leaves the file it was
+    # writing beside its place; nothing ever deleted it.
+    project = fresh(small, tmp_path)
+    ended = subprocess.Popen([sys.executable, "-c", ""])
+    ended.wait()
+    folder = project / cache.CACHE_DIR
+    dead = folder / f".articles-00.bin.{ended.pid}.tmp"
+    live = folder / f".pages-other.bin.{os.getpid()}.tmp"  # a build of another output folder
+    dead.write_bytes(b"half")
+    live.write_bytes(b"being written")
+    touch_one(project)
+    build(load_config(project))
+    finish_removals()
+    assert snapshot(project / "site") == small[1]
+    assert not dead.exists()
+    assert live.read_bytes() == b"being written"
+
+
 def test_a_site_left_aside_mid_swap_comes_back(small: Small, tmp_path: Path) -> None:
     project = fresh(small, tmp_path)
     (project / "site").rename(project / ".site.brief-old")  # killed between two renames
