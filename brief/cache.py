@@ -235,6 +235,7 @@ _FIELD_TYPES: dict[str, type | tuple[type, ...]] = {
     "bool": bool,
     "datetime": datetime,
     "Dateline | None": (model.Dateline, type(None)),
+    "str | None": (str, type(None)),
 }
 
 

@@ -10,9 +10,12 @@ import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from html import escape
 from operator import attrgetter
 from types import MemberDescriptorType
 from typing import Literal
+
+from markupsafe import Markup
 
 from brief.errors import Diagnostic
 
@@ -167,7 +170,9 @@ class Article(Story):
     source_url: str
     author: str
     paragraphs: tuple[Paragraph, ...]
-    body_html: str
+    markup: str | None
+    """The body as HTML where the file was written in markup (Markdown); None for plain
+    text, whose HTML is its paragraphs' (see body_html)."""
     summary: str
     credits: tuple[str, ...]
     quotes: tuple[Quote, ...]
@@ -186,6 +191,15 @@ class Article(Story):
     def origin(self, field: str) -> str:
         """Where ``field`` came from, or "" when it was given as is."""
         return next((p.source for p in self.provenance if p.field == field), "")
+
+    @property
+    def body_html(self) -> Markup:
+        """The body as HTML. For plain text it is made when asked for (the article page and
+        the feeds), not kept: kept, it doubled the size of every article that workers hand
+        back and the cache holds."""
+        if self.markup is not None:
+            return Markup(self.markup)
+        return Markup("".join(f"<p>{escape(p.text, quote=False)}</p>\n" for p in self.paragraphs))
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -13,7 +12,6 @@ from urllib.parse import urlsplit
 import nh3
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
-from markupsafe import Markup
 
 from brief.config import Config
 from brief.errors import ContentError, Diagnostic, error, warning
@@ -123,14 +121,12 @@ def normalize(doc: Document, config: Config, knowledge: Knowledge) -> Article:
         # C0 controls are not allowed in HTML; the paragraphs' text loses them in _clean.
         tokens = markdown.parse(_C0.sub("", "\n\n".join(b.text for b in blocks)))
         paragraphs = _markdown_paragraphs(tokens, blocks)
-        body_html = Markup(_render_markdown(markdown, tokens))
+        markup: str | None = _render_markdown(markdown, tokens)
         if config.allow_raw_html:
-            body_html = Markup(_sanitize(body_html))
+            markup = _sanitize(str(markup))
     else:
         paragraphs = tuple(Paragraph(_clean(b.text), b.line) for b in blocks)
-        body_html = Markup(
-            "".join(f"<p>{html.escape(p.text, quote=False)}</p>\n" for p in paragraphs)
-        )
+        markup = None  # Article.body_html makes it from the paragraphs
     words = sum(len(p.text.split()) for p in paragraphs)
     kicker, attribution = read_title(title, knowledge.kickers)
     texts = [p.text for p in paragraphs]
@@ -148,7 +144,7 @@ def normalize(doc: Document, config: Config, knowledge: Knowledge) -> Article:
         source_url=front.source_url,
         author=front.author,
         paragraphs=paragraphs,
-        body_html=body_html,
+        markup=markup,
         summary=_summary(front, paragraphs, knowledge, notes),
         credits=credits,
         quotes=find_quotes(texts, cast, knowledge.speech_verbs),

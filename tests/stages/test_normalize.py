@@ -7,6 +7,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from markupsafe import Markup
 
 from brief.errors import ContentError
 
@@ -30,6 +31,14 @@ def test_wire_copy_title_is_the_first_line_and_the_dateline_is_removed_from_the_
     assert [p.text for p in a.paragraphs] == ["The lede sentence. More text.", "Second paragraph."]
     assert [p.line for p in a.paragraphs] == [3, 5]
     assert "WASHINGTON" not in a.body_html
+
+
+def test_plain_text_keeps_no_html_of_its_own_and_gives_its_paragraphs_escaped() -> None:
+    # Kept, the HTML doubled every article that workers hand back and the cache holds.
+    a = article("content/2021/a.txt", WIRE.replace("Second paragraph.", "Tom & <Jerry>."))
+    assert a.markup is None
+    assert a.body_html == "<p>The lede sentence. More text.</p>\n<p>Tom &amp; &lt;Jerry&gt;.</p>\n"
+    assert isinstance(a.body_html, Markup)  # templates print it as it is
 
 
 def test_tass_dateline_without_year_takes_year_from_folder() -> None:
