@@ -31,6 +31,7 @@ from brief.stages.normalize import normalize
 from brief.stages.parse import parse
 from brief.stages.plan import check_paths, plan
 from brief.stages.tag import tag
+from brief.stages.words import body_words
 from brief.stages.write import Fill, Put, check_output, clear_leftovers, strays, write
 
 Progress = Callable[[str, int, int], None]
@@ -194,11 +195,13 @@ def read_sketched(
         results: list[tuple[Article, Sketch] | tuple[Diagnostic, ...]] = []
         for source in chunk:
             try:
-                article = tag(normalize(parse(source), config, knowledge), topics)
+                normalized = normalize(parse(source), config, knowledge)
             except BriefError as exc:
                 results.append(exc.diagnostics)
                 continue
-            results.append((article, sketch(article) if sketched else ()))
+            words = body_words(normalized)  # tagging and the sketch both read them
+            article = tag(normalized, topics, words)
+            results.append((article, sketch(article, words) if sketched else ()))
         return results
 
     articles: list[Article] = []

@@ -8,7 +8,6 @@ its source, then the earliest, then the first path; the others become "also repo
 
 from __future__ import annotations
 
-import re
 import zlib
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
@@ -17,11 +16,11 @@ from itertools import combinations
 
 from brief.errors import Diagnostic, note
 from brief.model import Article, OtherSource
+from brief.stages.words import body_words
 
 NEAR = 0.8  # share of shingles two copies of one story have in common, at least
 _SKETCH = 24  # smallest shingle hashes kept per article to find candidate pairs cheaply
 _COMMON = 50  # a hash more articles share than this is a stock phrase: it pairs none of them
-_WORD = re.compile(r"\w+")
 _LOW = -(2**63) + 2**61  # the lowest eighth of the values hash() gives a tuple
 
 
@@ -29,9 +28,10 @@ Sketch = tuple[int, ...]
 """An article's smallest shingle hashes (see sketch)."""
 
 
-def sketch(article: Article) -> Sketch:
-    """The smallest shingle hashes of an article: enough to find its copies, cheap to keep."""
-    shingles = _shingles(article)
+def sketch(article: Article, words: list[str] | None = None) -> Sketch:
+    """The smallest shingle hashes of an article: enough to find its copies, cheap to keep.
+    ``words``: its body_words, when the caller has them."""
+    shingles = _shingles(article, words)
     # The smallest few of some 500 hashes spread over 64 bits are almost always among those
     # in the lowest eighth: sorting only those took a third of the time sorting all did.
     low = [h for h in shingles if h < _LOW]
@@ -162,8 +162,9 @@ def _text(article: Article) -> str:
     return "\n".join(p.text for p in article.paragraphs)
 
 
-def _shingles(article: Article) -> set[int]:
-    words = _WORD.findall(_text(article).casefold())
+def _shingles(article: Article, words: list[str] | None = None) -> set[int]:
+    if words is None:
+        words = body_words(article)
     if len(words) < 5:
         words = words or [article.title.casefold()]
         return {_hash(" ".join(words))}

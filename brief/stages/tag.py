@@ -9,14 +9,14 @@ from functools import lru_cache
 
 from brief.errors import warning
 from brief.model import Article, Evidence, Topic, TopicTag
+from brief.stages.words import WORD, body_words
 
-_WORDS = re.compile(r"\w+")
 
-
-def tag(article: Article, topics: tuple[Topic, ...]) -> Article:
-    """Topics whose phrases occur (whole words, any case), plus those named in front matter."""
+def tag(article: Article, topics: tuple[Topic, ...], words: list[str] | None = None) -> Article:
+    """Topics whose phrases occur (whole words, any case), plus those named in front matter.
+    ``words``: the article's body_words, when the caller has them."""
     texts = ((article.title, article.title_line), *((p.text, p.line) for p in article.paragraphs))
-    text = _Text(texts)
+    text = _Text(texts, body_words(article) if words is None else words)
     tags: list[TopicTag] = []
     warnings = list(article.warnings)
     declared = {d.name.casefold(): d for d in article.declared_topics}
@@ -47,7 +47,7 @@ class _Text:
     character: a phrase is found in the joined text just where it is found in one of them.
     """
 
-    def __init__(self, texts: tuple[tuple[str, int], ...]) -> None:
+    def __init__(self, texts: tuple[tuple[str, int], ...], words: list[str]) -> None:
         self.joined = _SEPARATOR.join(t for t, _ in texts)
         self.starts: list[int] = []
         self.lines = [line for _, line in texts]
@@ -56,8 +56,9 @@ class _Text:
             self.starts.append(offset)
             offset += len(t) + len(_SEPARATOR)
         # Most phrases of a large taxonomy are absent from any one article: a phrase whose
-        # first word the article does not contain cannot match, and costs no search.
-        self.words = frozenset(_WORDS.findall(self.joined.casefold()))
+        # first word the article does not contain cannot match, and costs no search. The
+        # title is texts[0]; ``words`` are the rest's.
+        self.words = frozenset(words).union(WORD.findall(texts[0][0].casefold()))
 
     def line_at(self, position: int) -> int:
         return self.lines[bisect_right(self.starts, position) - 1]
@@ -87,7 +88,7 @@ def _excluded(topic: Topic, text: _Text) -> bool:
 
 @lru_cache(maxsize=4096)
 def _first_word(phrase: str) -> str:
-    found = _WORDS.search(phrase.casefold())
+    found = WORD.search(phrase.casefold())
     return found.group(0) if found else ""
 
 
@@ -104,7 +105,7 @@ def _pattern(phrase: str) -> re.Pattern[str]:
             parts.append(r"\s*[-‐‑–—]\s*")
         else:
             parts.append(re.escape(char))
-    if _WORDS.fullmatch(phrase[:1]):
+    if WORD.fullmatch(phrase[:1]):
         # "Not after a word character", checked once past the first letter: a pattern that
         # starts with a letter lets the engine skip to that letter's places (twice as fast).
         return re.compile(parts[0] + r"(?<!\w.)" + "".join(parts[1:]) + r"(?!\w)", re.IGNORECASE)

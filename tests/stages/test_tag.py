@@ -8,7 +8,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from brief.model import Evidence, Topic
+from brief.stages.merge import sketch
 from brief.stages.tag import tag
+from brief.stages.words import body_words
 
 from .helpers import article
 
@@ -121,3 +123,18 @@ def test_a_phrase_holding_a_nul_character_matches_nothing() -> None:
     assert (
         tagged("Talks\n\nMOSCOW, June 1. /TASS/. Of arms\n\ncontrol and more.\n", odd).topics == ()
     )
+
+
+def test_words_read_once_for_tag_and_sketch_give_the_same_topics_title_included() -> None:
+    # brief.build reads an article's body words once and hands them to tag and sketch: a
+    # phrase only the title has must still be found, and every other as without them.
+    a = article(
+        "content/2021/a.txt",
+        "New START is extended\n\nMOSCOW, June 1. /TASS/. Trade and tariffs, the NRC said.\n",
+    )
+    words = body_words(a)
+    assert "start" not in words  # only the title says it
+    given_words = tag(a, (ARMS, NRC, TRADE), words).topics
+    assert given_words == tag(a, (ARMS, NRC, TRADE)).topics
+    assert [t.topic.slug for t in given_words] == ["arms-control", "nato-russia-council", "trade"]
+    assert sketch(a, words) == sketch(a)
