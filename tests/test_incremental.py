@@ -789,3 +789,52 @@ def test_the_code_digest_changes_with_the_version_of_a_library_that_shapes_the_o
     monkeypatch.syspath_prepend(str(installed))
     cache.code_digest.cache_clear()
     assert cache.code_digest(package) != before
+
+
+def test_two_template_edits_write_the_spares_own_pages_over_and_never_through_a_link(
+    tmp_path: Path,
+) -> None:
+    # The second of two template edits finds a spare whose article pages no other site
+    # shares: they are written over in place, not deleted and made again (13,700 unlinks
+    # and new inodes at 10,000 articles). Pages the spare shares with the live site, as
+    # brief serve's spare of links does, are never written through.
+    project = _project(tmp_path / "project", random.Random(11))
+    build(load_config(project))
+    _edit_article_template(project, "A")
+    build(load_config(project))  # every article page new; the first site is the spare
+    finish_removals()
+    site, spare = project / "site", cache.spare_folder(project, "site")
+    pages = sorted(p.relative_to(spare) for p in spare.glob("articles/*/index.html"))
+    assert pages and all((spare / p).stat().st_nlink == 1 for p in pages)
+    live = {p: (site / p).read_bytes() for p in pages}
+    # Open before the build: a file deleted and made again leaves these reading the old one
+    # (inode numbers cannot tell: a freed one is given out again).
+    opened = [(spare / p).open("rb") for p in pages[:5]]
+    _edit_article_template(project, "B")
+    try:
+        build(load_config(project))
+        finish_removals()
+        assert all(b"edited B" in f.read() for f in opened)  # written over in place
+    finally:
+        for f in opened:
+            f.close()
+    assert all(b"edited B" in (site / p).read_bytes() for p in pages)
+    assert {p: (spare / p).read_bytes() for p in pages} == live  # the last site, untouched
+    _compare(project, tmp_path / "clean", "after two template edits")
+
+    _ready_spare_of_links(project)  # brief serve: the spare is links to the live site
+    shown = {p: (site / p).read_bytes() for p in pages}
+    _edit_article_template(project, "C")
+    build(load_config(project))
+    finish_removals()
+    assert {p: (spare / p).read_bytes() for p in pages} == shown  # not written through
+    assert all(b"edited C" in (site / p).read_bytes() for p in pages)
+    _compare(project, tmp_path / "clean2", "after an edit over a spare of links")
+
+
+def _edit_article_template(project: Path, mark: str) -> None:
+    (project / "templates").mkdir(exist_ok=True)
+    (project / "templates" / "article.html").write_text(
+        '{% extends "!theme/article.html" %}{% block content %}{{ super() }}'
+        f"<!-- edited {mark} -->{{% endblock %}}\n"
+    )
