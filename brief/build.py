@@ -158,6 +158,8 @@ def _pipeline(
         cache.save_manifest(config.root, config.output_dir, after, problems)
         if outline is not None:
             shortcut.save(config.root, config.output_dir, outline, after.stamp)
+    if not aside.wait():  # told once, as the strays are: the next build reads them again
+        strayed += (_unsaved_warning(),)
     return _report(config, *counts, written, problems + strayed, started, before, after)
 
 
@@ -277,6 +279,17 @@ def _stray_warning(config: Config, name: str) -> Diagnostic:
         "brief did not write this, and the new site leaves it out",
         f"{config.output_dir}/ is replaced whole: keep your own files elsewhere (files to "
         "publish go in templates/static/, under static/ in the site)",
+    )
+
+
+def _unsaved_warning() -> Diagnostic:
+    return warning(
+        cache.CACHE_DIR,
+        None,
+        "cache",
+        "the articles read could not be saved to the cache (the process saving them failed)",
+        "the site is complete; the next build reads every article again. If this keeps "
+        "happening, build with --workers 1 to see the error",
     )
 
 

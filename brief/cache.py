@@ -455,7 +455,8 @@ def clear_unfinished(root: Path) -> None:
             os.unlink(root / CACHE_DIR / name)
 
 
-_UNFINISHED = re.compile(r"\..+\.(\d+)\.tmp")
+# Only the names _write gives (a stray name in a cloned cache is no reason to fail a build)
+_UNFINISHED = re.compile(r"\.(?:articles|pages|outline)-[0-9a-f]+\.bin\.([1-9][0-9]{0,9})\.tmp")
 
 
 def _alive(pid: int) -> bool:
@@ -463,7 +464,7 @@ def _alive(pid: int) -> bool:
         return True
     try:
         os.kill(pid, 0)
-    except ProcessLookupError:
+    except (ProcessLookupError, OverflowError):  # no such process; none can have that id
         return False
     except OSError:  # another user's process: leave its file
         return True

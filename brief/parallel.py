@@ -99,21 +99,40 @@ class Aside:
             job()
             return
         parent = os.getpid()
-        child = os.fork()
+        # Ctrl-C is held back until the child is forked and counted: landing in between, it
+        # would have run the build's own clean-up in the child, or left a child unawaited.
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            child = os.fork()
+        except OSError:  # no memory or no process left for a child: the job is done here
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
+            job()
+            return
         if child == 0:  # the child leaves by os._exit, never by returning
             code = 1
             try:
                 die_with(parent)
                 signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C: the job is short
+                signal.pthread_sigmask(signal.SIG_SETMASK, held)
                 job()
                 code = 0
             finally:
                 os._exit(code)
         self.children.append(child)
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
-    def wait(self) -> None:
+    def wait(self) -> bool:
+        """Wait for every child; False if one failed (its job was lost)."""
+        done = True
         while self.children:
-            os.waitpid(self.children.pop(), 0)
+            child = self.children[-1]
+            try:
+                _, status = os.waitpid(child, 0)
+            except ChildProcessError:  # SIGCHLD ignored (as inherited): it was reaped
+                status = 0
+            self.children.pop()
+            done = done and status == 0
+        return done
 
 
 def stream_chunks(

@@ -194,3 +194,63 @@ def test_the_thread_switch_interval_is_put_back_however_the_stream_ends() -> Non
     with pytest.raises(OutputError):
         list(stream_chunks(fail, list(range(500)), 2))
     assert sys.getswitchinterval() == before
+
+
+def test_a_job_set_aside_is_waited_for_even_when_children_are_not_left_to_be_reaped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A parent that ignores SIGCHLD passes that on: waitpid then finds no child, and the
+    # build failed with "No child processes" after writing the whole site.
+    monkeypatch.setattr("brief.parallel._may_fork", lambda: True)
+    done = tmp_path / "done"
+    previous = signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+    try:
+        aside = Aside()
+        aside.run(lambda: done.write_text("saved"), processes=2)
+        assert aside.wait() is True
+    finally:
+        signal.signal(signal.SIGCHLD, previous)
+    assert done.read_text() == "saved"
+
+
+def test_a_job_that_fails_in_its_child_is_reported_and_one_that_cannot_fork_runs_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("brief.parallel._may_fork", lambda: True)
+    aside = Aside()
+
+    def fail() -> None:
+        raise RuntimeError("a bug in the job")
+
+    aside.run(fail, processes=2)
+    assert aside.wait() is False
+
+    def no_fork() -> int:
+        raise OSError(12, "Cannot allocate memory")
+
+    monkeypatch.setattr("os.fork", no_fork)
+    done = tmp_path / "done"
+    aside.run(lambda: done.write_text(str(os.getpid())), processes=2)
+    assert int(done.read_text()) == os.getpid() and aside.wait() is True
+
+
+def test_a_build_whose_cache_saver_failed_says_so_and_is_still_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bench.corpus import generate, write_brief
+    from brief import cache
+    from brief.build import build
+    from brief.config import load_config
+
+    monkeypatch.setattr("brief.parallel._may_fork", lambda: True)
+    project = tmp_path / "project"
+    write_brief(generate(40, seed=3), project)
+
+    def broken(*args: object) -> None:
+        raise RuntimeError("a bug while saving")
+
+    monkeypatch.setattr(cache, "save_articles", broken)
+    report = build(load_config(project), workers=2)
+    [unsaved] = [w for w in report.warnings if w.code == "cache"]
+    assert "could not be saved to the cache" in unsaved.message
+    assert report.files > 40 and (project / "site" / "index.html").is_file()

@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
+_LONGEST = 200  # the tree is made by recursion, a level a character: longer words join plainly
+
 Piece = Callable[[str], str]
 """One character of a word -> the pattern that matches it."""
 
@@ -21,11 +23,14 @@ _Tree = dict[str, "_Tree"]
 
 
 def alternation(words: Sequence[str], piece: Piece = re.escape, *, fold_case: bool = False) -> str:
-    """A pattern matching any of ``words`` (listed longest first), preferring the longer of
-    two that begin alike. ``fold_case``: the caller matches it ignoring case, so words that
-    differ only in case share their branches; that holds for ASCII letters, and a list with
-    any other letter is joined plainly."""
-    if fold_case and not all(word.isascii() for word in words):
+    """A pattern matching any of ``words``, preferring the longer of two that begin alike:
+    the preference of their plain alternation only when they are listed longest first.
+    ``fold_case``: the caller matches it ignoring case, so words that differ only in case
+    share their branches; that holds for ASCII letters, and a list with any other letter
+    is joined plainly."""
+    if (fold_case and not all(word.isascii() for word in words)) or any(
+        len(word) > _LONGEST for word in words
+    ):
         return "|".join("".join(map(piece, word)) for word in words)
     tree: _Tree = {}
     for word in words:

@@ -367,12 +367,20 @@ def test_half_written_cache_files_of_dead_builds_go_and_a_live_builds_stay(
     live = folder / f".pages-other.bin.{os.getpid()}.tmp"  # a build of another output folder
     dead.write_bytes(b"half")
     live.write_bytes(b"being written")
+    # Names no build writes (one in a cloned cache, say) are left alone, and fail nothing.
+    strays = [folder / ".articles-00.bin.99999999999999999999.tmp", folder / ".x.4294967296.tmp"]
+    for stray in strays:
+        stray.write_bytes(b"?")
+    impossible = folder / ".pages-0123456789ab.bin.4294967296.tmp"  # no process has that id
+    impossible.write_bytes(b"?")
     touch_one(project)
     build(load_config(project))
     finish_removals()
     assert snapshot(project / "site") == small[1]
     assert not dead.exists()
     assert live.read_bytes() == b"being written"
+    assert all(stray.exists() for stray in strays)
+    assert not impossible.exists()
 
 
 def test_a_site_left_aside_mid_swap_comes_back(small: Small, tmp_path: Path) -> None:

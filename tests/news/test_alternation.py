@@ -70,3 +70,11 @@ def test_a_title_that_begins_another_gives_the_name_after_the_longer_title() -> 
     cast = find_cast(["Director General Ana Ruiz and director Pavel Orlov spoke."], KNOWLEDGE)
     assert {"Ana Ruiz", "Pavel Orlov"} <= set(cast.people)
     assert "Director General" in cast.people["Ana Ruiz"].roles
+
+
+def test_a_word_of_hundreds_of_characters_is_joined_plainly_not_by_recursion() -> None:
+    # A level of recursion a character: a 490-character speech verb ended the build.
+    long = "reported " * 70
+    pattern = alternation([long.strip(), "said"], _verb_piece)
+    assert re.search(pattern, f"she {long} today")
+    assert re.search(pattern, "he said")
