@@ -83,12 +83,14 @@ def run_size(
     What each round's cold builds must not find is moved into a graveyard, deleted when the
     benchmark ends (see Tool.clean), as is the floor's copy."""
     dispatches = corpus.generate(size, seed)
+    graveyard = workdir / GRAVEYARD / f"{size}"
     for tool in tools:
         tool.root = workdir / f"{size}" / tool.name
-        shutil.rmtree(tool.root, ignore_errors=True)
+        if tool.root.exists():  # a --workdir used before: moved aside too, not deleted
+            graveyard.mkdir(parents=True, exist_ok=True)
+            os.rename(tool.root, graveyard / f"earlier-{tool.name}-{time.time_ns()}")
         tool.root.mkdir(parents=True)
         tool.prepare(dispatches)
-    graveyard = workdir / GRAVEYARD / f"{size}"
     result = SizeResult(size, runs, {tool.name: {s: [] for s in SCENARIOS} for tool in tools})
     brief = next(t for t in tools if t.name == "brief")
     for number in range(1, runs + 1):
