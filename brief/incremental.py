@@ -134,10 +134,8 @@ def spare_for(
             record = before.records.get(path)
             if record is not None and spare.records.get(path) == record:
                 reuse[path] = record.size
-    listed = set(paths)
-    folders = {path[:end] for path in listed for end in _slashes(path)}
-    rewrite = listed.difference(kept)
-    return Spare(folder, reuse, folders, keep_old=bool(before.stamp), rewrite=rewrite)
+    folders = {path[:end] for path in paths for end in _slashes(path)}
+    return Spare(folder, reuse, folders, keep_old=bool(before.stamp))
 
 
 def _slashes(path: str) -> Iterator[int]:

@@ -82,16 +82,12 @@ class Spare:
     site has, which the spare keeps even when it can reuse none of their files (after a
     template edit): making ten thousand folders again cost 4 s, removing them 2 s more.
     ``keep_old`` says the site being replaced is known (its manifest was the build's
-    starting point), so it becomes the next spare instead of being deleted. ``rewrite``
-    are the paths the build writes: a stale file of the spare at one of them, linked from
-    nowhere else, is written over in place rather than deleted and made again (see
-    _prune_folder)."""
+    starting point), so it becomes the next spare instead of being deleted."""
 
     folder: Path
     reuse: Mapping[str, int]
     folders: Container[str]
     keep_old: bool
-    rewrite: Container[str] = frozenset()
 
 
 Put = Callable[[OutputFile], int]
@@ -217,67 +213,47 @@ def _take_spare(spare: Spare, staging: Path) -> set[str]:
         shutil.rmtree(folder, ignore_errors=True)
         return set()
     try:
-        return _prune(staging, spare.reuse, spare.folders, spare.rewrite)
+        return _prune(staging, spare.reuse, spare.folders)
     except (OSError, RecursionError):  # whatever is wrong with it, staging starts afresh
         shutil.rmtree(staging, ignore_errors=True)
         return set()
 
 
-def _prune(
-    folder: Path,
-    reuse: Mapping[str, int],
-    folders: Container[str],
-    rewrite: Container[str] = frozenset(),
-) -> set[str]:
-    """Delete the files ``reuse`` does not list, but those to be written over (see
-    _prune_folder), and the folders left empty that ``folders`` does not list; return the
-    files ``reuse`` lists."""
+def _prune(folder: Path, reuse: Mapping[str, int], folders: Container[str]) -> set[str]:
+    """Delete the files ``reuse`` does not list, and the folders left empty that ``folders``
+    does not list; return the files left."""
     left: set[str] = set()
-    _prune_folder(str(folder), "", _Pruning(reuse, folders, rewrite), left)
+    _prune_folder(str(folder), "", reuse, folders, left)
     return left
 
 
-@dataclass(frozen=True, slots=True)
-class _Pruning:
-    reuse: Mapping[str, int]
-    folders: Container[str]
-    rewrite: Container[str]
-
-
-def _prune_folder(path: str, prefix: str, pruning: _Pruning, left: set[str]) -> int:
+def _prune_folder(
+    path: str, prefix: str, reuse: Mapping[str, int], folders: Container[str], left: set[str]
+) -> int:
     """Prune one folder (recursively); how many entries remain in it. One lstat per file at
-    most, from scandir's entries: this runs on every rebuild, over the whole spare site.
-
-    A stale file that the build writes again, and that no other name links to, stays, to be
-    written over in place: deleting 13,700 pages and making them again (a template edit)
-    cost an unlink and an inode each, and on ext4 without a journal a new inode skips every
-    one freed in the last minute, checking each (see bench/tools.py). A file that other
-    names link to goes: brief never writes through a link (the live site may be one)."""
+    most, from scandir's entries: this runs on every rebuild, over the whole spare site."""
     remaining = 0
     with os.scandir(path) as entries:
         listed = list(entries)
     for entry in listed:
         rel = prefix + entry.name
         if entry.is_dir(follow_symlinks=False):
-            if _prune_folder(entry.path, rel + "/", pruning, left) or rel in pruning.folders:
+            if _prune_folder(entry.path, rel + "/", reuse, folders, left) or rel in folders:
                 remaining += 1
             else:
                 os.rmdir(entry.path)
             continue
-        size = pruning.reuse.get(rel)
+        size = reuse.get(rel)
         # brief writes no links and no special files; whatever made them, they go
-        if size is not None or rel in pruning.rewrite:
-            found = (
-                entry.stat(follow_symlinks=False) if entry.is_file(follow_symlinks=False) else None
-            )
-            if found is not None and size is not None and found.st_size == size:
-                left.add(rel)
-                remaining += 1
-                continue
-            if found is not None and found.st_nlink == 1 and rel in pruning.rewrite:
-                remaining += 1  # written over by this build
-                continue
-        os.unlink(entry.path)
+        if (
+            size is not None
+            and entry.is_file(follow_symlinks=False)
+            and entry.stat(follow_symlinks=False).st_size == size
+        ):
+            left.add(rel)
+            remaining += 1
+        else:
+            os.unlink(entry.path)
     return remaining
 
 
