@@ -201,3 +201,30 @@ body { color: red; }
     assert "<title>Lost — Mini briefing</title>" in page
     assert (project / "site/static/extra.css").is_file()
     assert (project / "site/static/brief.css").is_file()
+
+
+def test_a_nav_item_added_to_a_copy_of_base_html_is_current_on_its_own_page_only(
+    site: Callable[[str], Path],
+) -> None:
+    # The nav is a fragment cached per section and nav page: the list of links is also the
+    # cache key's list, so an item added to it cannot leave a stale aria-current behind.
+    base = (Path(__file__).parent.parent / "templates" / "base.html").read_text()
+    added = base.replace(
+        "  ('search/', 'Search', ()),\n",
+        "  ('search/', 'Search', ()),\n  ('topics/arms-control/', 'Arms', ('topics',)),\n",
+    )
+    assert added != base
+    project = site(MINI)
+    (project / "templates").mkdir(exist_ok=True)
+    (project / "templates" / "base.html").write_text(added)
+    build(load_config(project))
+
+    def current(path: str) -> str:
+        page = (project / "site" / path).read_text()
+        link = next(line for line in page.splitlines() if ">Arms</a>" in line)
+        return "page" if 'aria-current="page"' in link else "true" if "aria-current" in link else ""
+
+    assert current("topics/arms-control/index.html") == "page"
+    assert current("topics/nato-russia-council/index.html") == "true"
+    assert current("topics/index.html") == "true"
+    assert current("index.html") == ""
