@@ -101,7 +101,14 @@ class Aside:
         parent = os.getpid()
         # Ctrl-C is held back until the child is forked and counted: landing in between, it
         # would have run the build's own clean-up in the child, or left a child unawaited.
-        held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, ())  # the mask as it is
+        try:
+            # Python checks for signals after changing the mask: a Ctrl-C already pending
+            # raises here, and must not leave it blocked for the rest of the build.
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        except BaseException:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
+            raise
         try:
             child = os.fork()
         except OSError:  # no memory or no process left for a child: the job is done here

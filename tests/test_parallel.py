@@ -254,3 +254,23 @@ def test_a_build_whose_cache_saver_failed_says_so_and_is_still_whole(
     [unsaved] = [w for w in report.warnings if w.code == "cache"]
     assert "could not be saved to the cache" in unsaved.message
     assert report.files > 40 and (project / "site" / "index.html").is_file()
+
+
+def test_a_ctrl_c_raised_as_ctrl_c_is_held_back_leaves_it_unblocked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Python checks for signals right after changing the mask: a Ctrl-C pending then
+    # raises from that call, and used to leave Ctrl-C blocked for the rest of the build.
+    monkeypatch.setattr("brief.parallel._may_fork", lambda: True)
+    real = signal.pthread_sigmask
+
+    def interrupted(how: int, mask: object) -> object:
+        result = real(how, mask)  # type: ignore[arg-type]
+        if how == signal.SIG_BLOCK and signal.SIGINT in set(mask):  # type: ignore[call-overload]
+            raise KeyboardInterrupt
+        return result
+
+    monkeypatch.setattr(signal, "pthread_sigmask", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        Aside().run(lambda: None, processes=2)
+    assert signal.SIGINT not in real(signal.SIG_BLOCK, ())
