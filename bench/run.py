@@ -36,7 +36,7 @@ from pathlib import Path
 
 from bench import corpus
 from bench.measure import BuildFailed, Measure, tree_size
-from bench.tools import HERE, REPO, Brief, Hugo, Pelican, Tool, snapshot
+from bench.tools import HERE, REPO, Brief, Hugo, Pelican, Tool, place_in, snapshot
 
 SCENARIOS = ("cold", "no-change", "article-edit", "edit-again", "template-edit")
 LABELS = {
@@ -87,8 +87,7 @@ def run_size(
     for tool in tools:
         tool.root = workdir / f"{size}" / tool.name
         if tool.root.exists():  # a --workdir used before: moved aside too, not deleted
-            graveyard.mkdir(parents=True, exist_ok=True)
-            os.rename(tool.root, graveyard / f"earlier-{tool.name}-{time.time_ns()}")
+            os.rename(tool.root, place_in(graveyard, f"earlier-{tool.name}"))
         tool.root.mkdir(parents=True)
         tool.prepare(dispatches)
     result = SizeResult(size, runs, {tool.name: {s: [] for s in SCENARIOS} for tool in tools})
@@ -128,8 +127,7 @@ GRAVEYARD = "set-aside"
 def copy_floor(site: Path, graveyard: Path) -> float:
     """Seconds for ``cp -r`` of a built site: writing this many small files costs at least it.
     The copy goes into ``graveyard``, to be deleted when the benchmark ends."""
-    graveyard.mkdir(parents=True, exist_ok=True)
-    target = graveyard / f"copy-{len(list(graveyard.iterdir()))}"
+    target = place_in(graveyard, "copy")
     os.sync()
     started = time.perf_counter()
     subprocess.run(["cp", "-r", str(site), str(target)], check=True)

@@ -54,11 +54,10 @@ class Tool:
         took 6.5 s of system time, against 1.9 s 100 s later. A cold build timed after a
         deletion measured the deletion. A first build, or one on a fresh CI machine,
         follows none."""
-        graveyard.mkdir(parents=True, exist_ok=True)
         for name in self.state():
             path = self.root / name
             if path.exists() or path.is_symlink():
-                os.rename(path, graveyard / f"{len(list(graveyard.iterdir()))}-{path.name}")
+                os.rename(path, place_in(graveyard, path.name))
 
     def build(self) -> Measure:
         raise NotImplementedError
@@ -265,6 +264,13 @@ class Pelican(Tool):
 
     def template_edit(self, number: int) -> str:
         return f"{{# benchmark edit {number} #}}"
+
+
+def place_in(graveyard: Path, name: str) -> Path:
+    """A new path in ``graveyard`` (made if need be) for something named ``name``: numbered
+    in the order things are put there."""
+    graveyard.mkdir(parents=True, exist_ok=True)
+    return graveyard / f"{len(list(graveyard.iterdir()))}-{name}"
 
 
 def snapshot(target: Path) -> Path:

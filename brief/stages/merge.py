@@ -16,7 +16,7 @@ from itertools import combinations
 
 from brief.errors import Diagnostic, note
 from brief.model import Article, OtherSource
-from brief.stages.words import body_words
+from brief.stages.words import body_text, body_words
 
 NEAR = 0.8  # share of shingles two copies of one story have in common, at least
 _SKETCH = 24  # smallest shingle hashes kept per article to find candidate pairs cheaply
@@ -63,7 +63,7 @@ def merge(
             share = _jaccard(_shingles(canonical), _shingles(other))
             reason = (
                 "identical text"
-                if _text(other) == _text(canonical)
+                if body_text(other) == body_text(canonical)
                 else f"{share:.0%} of the text shared"
             )
             also.append(OtherSource(other.source_name, other.source_url, other.source_path, reason))
@@ -156,10 +156,6 @@ def _paired(values: Sketch, sharing: Mapping[int, list[int]]) -> bool:
         if 0 < len(others) < _COMMON:  # the value is shared by 2 to _COMMON articles
             shared.update(others)
     return any(count >= _SKETCH // 2 for count in shared.values())
-
-
-def _text(article: Article) -> str:
-    return "\n".join(p.text for p in article.paragraphs)
 
 
 def _shingles(article: Article, words: list[str] | None = None) -> set[int]:

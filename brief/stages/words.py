@@ -14,6 +14,11 @@ from brief.model import Article
 WORD = re.compile(r"\w+")
 
 
+def body_text(article: Article) -> str:
+    """The body's paragraphs, one a line."""
+    return "\n".join(p.text for p in article.paragraphs)
+
+
 def body_words(article: Article) -> list[str]:
     """The body's words in order, casefolded: no word runs across two paragraphs."""
-    return WORD.findall("\n".join(p.text for p in article.paragraphs).casefold())
+    return WORD.findall(body_text(article).casefold())
