@@ -22,7 +22,7 @@ from brief.incremental import (
 from brief.lock import one_at_a_time
 from brief.model import Article, BuildReport, SourceFile, Topic
 from brief.news.knowledge import Knowledge
-from brief.parallel import Aside, paused_collector, stream_chunks, workers_for
+from brief.parallel import Aside, Later, paused_collector, stream_chunks, workers_for
 from brief.search import FOLDER as SEARCH_FOLDER
 from brief.search import index_site
 from brief.stages.assemble import assemble
@@ -93,14 +93,14 @@ def _pipeline(
         return _report(config, before.articles, before.pages, 0, before.warnings, started, before)
     reader = partial(read_sketched, workers=workers, progress=progress)
     taken = shortcut.take(config, inputs, before, output, reader, workers) if use_cache else None
-    outline: shortcut.Outline | None
+    outline: Later[shortcut.Outline] | None
     if taken is not None:  # one article edited, and nothing the rest of the site shows of it
         _stop_on_errors(taken.problems, strict)
         key, entry = taken.entry
         # Saved before the page is written, as the whole way saves what it read: a template
         # error then leaves the cache holding the article as it is now, which is right.
         cache.update_articles(config.root, {key: entry}, [taken.stale_key])
-        problems, files, outline = taken.problems, taken.files, taken.outline
+        problems, files, outline = taken.problems, taken.files, Later.known(taken.outline)
         counts = (before.articles, before.pages)
     else:
         articles, problems, sketches = read_cached(
@@ -120,14 +120,14 @@ def _pipeline(
         _stop_on_errors(check_paths(pages), strict)
         if progress is not None:
             progress("rendering pages", 0, len(pages))
-        files = render_changed(pages, site, config, inputs, before, output, workers)
-        # What the next build's shortcut needs (0.17 s at 10,000): not made for a clean
-        # build without the cache (brief build --verify's), which saves none.
-        outline = (
-            shortcut.outline_of(inputs, listed, read, sketches, pages, problems)
-            if use_cache
-            else None
+        # What the next build's shortcut needs (0.17 s at 10,000), made while the workers
+        # start rendering: not made for a clean build without the cache (brief build
+        # --verify's), which saves none.
+        drawn = Later(partial(shortcut.outline_of, inputs, listed, read, sketches, pages, problems))
+        files = render_changed(
+            pages, site, config, inputs, before, output, workers, [drawn] if use_cache else []
         )
+        outline = drawn if use_cache else None
         counts = (len(articles), len(pages))
     indexing: list[Diagnostic] = []
 
@@ -157,7 +157,7 @@ def _pipeline(
     if use_cache:
         cache.save_manifest(config.root, config.output_dir, after, problems)
         if outline is not None:
-            shortcut.save(config.root, config.output_dir, outline, after.stamp)
+            shortcut.save(config.root, config.output_dir, outline(), after.stamp)
     if not aside.wait():  # told once, as the strays are: the next build reads them again
         strayed += (_unsaved_warning(),)
     return _report(config, *counts, written, problems + strayed, started, before, after)

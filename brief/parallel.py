@@ -16,17 +16,18 @@ import signal
 import sys
 import threading
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from brief.errors import BuildError, error
 from brief.tether import die_with
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
+Value = TypeVar("Value")
 
 MIN_ITEMS = 300  # below this, starting processes costs more than it saves
 _STEP = 64  # items per chunk handed on by stream_chunks in one process
@@ -142,11 +143,55 @@ class Aside:
         return done
 
 
+class Later(Generic[Value]):
+    """A job done once, when its value is first asked for."""
+
+    def __init__(self, job: Callable[[], Value]) -> None:
+        self._job: Callable[[], Value] | None = job
+        self._value: Value | None = None
+
+    @classmethod
+    def known(cls, value: Value) -> Later[Value]:
+        """One already done."""
+        later = cls(lambda: value)
+        later()
+        return later
+
+    def __call__(self) -> Value:
+        if self._job is not None:
+            self._value = self._job()
+            self._job = None
+        return self._value  # type: ignore[return-value]
+
+
+class Meanwhile:
+    """Other work for this process, in steps: stream_chunks does one whenever this process
+    would wait for a worker's results, and what is left at its end; finish() does the
+    rest. Steps as short as a chunk keep the workers fed: the pool's queue is topped up
+    between two of them."""
+
+    def __init__(self, steps: Iterable[Callable[[], object]]) -> None:
+        self._steps = iter(steps)
+
+    def step(self) -> bool:
+        """Do the next step; False when none was left."""
+        step = next(self._steps, None)
+        if step is None:
+            return False
+        step()
+        return True
+
+    def finish(self) -> None:
+        while self.step():
+            pass
+
+
 def stream_chunks(
     work: Callable[[Sequence[Item]], list[Result]],
     items: Sequence[Item],
     workers: int,
     hold: int = 2,
+    meanwhile: Meanwhile | None = None,
 ) -> Iterator[Result]:
     """``work`` over contiguous chunks of ``items``, each chunk's results handed on in item
     order as soon as they are in, so that a caller writing them out never holds all of
@@ -154,8 +199,14 @@ def stream_chunks(
     keeping at most ``hold`` of its own chunks' results waiting for their turn: a small
     number when results are big and handed on (pages), a big one when they are small (a
     page's path and size, once a worker has written it) or all kept anyway (articles). Two
-    left it idle, waiting for the pool's queue, about half of the time."""
+    left it idle, waiting for the pool's queue, about half of the time.
+
+    ``meanwhile`` is other work of this process, done while the workers work on their first
+    chunks (before the first chunk when there are none): work that would otherwise be done
+    before or after, while the other cores wait."""
     if workers <= 1 or len(items) < 2:
+        if meanwhile is not None:
+            meanwhile.finish()
         with _collecting_new_garbage():
             for start in range(0, len(items), _STEP):
                 yield from work(items[start : start + _STEP])
@@ -182,7 +233,7 @@ def stream_chunks(
     # instead of 5.7 s.
     sys.setswitchinterval(_SWITCH)
     try:
-        yield from _shared_with(pool, workers - 1, work, items, bounds, hold)
+        yield from _shared_with(pool, workers - 1, work, items, bounds, hold, meanwhile)
     except BrokenProcessPool:
         raise BuildError(
             error(
@@ -206,6 +257,7 @@ def _shared_with(
     items: Sequence[Item],
     bounds: Sequence[tuple[int, int]],
     hold: int,
+    meanwhile: Meanwhile | None,
 ) -> Iterator[Result]:
     """The chunks' results in order, made by ``pool`` and by this process whenever it would
     otherwise wait for the pool. This process used to only wait while a worker per core
@@ -224,6 +276,10 @@ def _shared_with(
             assigned, in_pool = assigned + 1, in_pool + 1
         head = queued[0]
         waiting = isinstance(head, Future) and not head.done()
+        if waiting and meanwhile is not None:  # done with the collector paused, as before
+            if meanwhile.step():
+                continue
+            meanwhile = None
         if waiting and assigned < len(bounds) and own < hold:
             start, end = bounds[assigned]
             with _collecting_new_garbage():
@@ -238,6 +294,8 @@ def _shared_with(
             own -= 1
             part = head
         yield from part
+    if meanwhile is not None:
+        meanwhile.finish()
 
 
 def _start_worker(parent: int) -> None:

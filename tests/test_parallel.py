@@ -10,12 +10,13 @@ import sys
 import threading
 import time
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 
 import pytest
 
 from brief.errors import BuildError, OutputError, error
-from brief.parallel import Aside, paused_collector, stream_chunks
+from brief.parallel import Aside, Later, Meanwhile, paused_collector, stream_chunks
 
 
 def test_results_come_back_in_item_order_from_two_workers() -> None:
@@ -43,6 +44,43 @@ def test_two_workers_are_one_forked_process_and_this_one_when_it_would_wait() ->
     assert [i for i, _ in results] == list(range(400))
     pids = {pid for _, pid in results}
     assert os.getpid() in pids and len(pids) == 2
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_other_work_is_done_here_in_steps_while_the_workers_start(workers: int) -> None:
+    # A cold build's page fingerprints and outline: 0.6 s of one process, done while the
+    # other core rendered, not before it started.
+    handed_on: list[int] = []
+    done: list[tuple[int, int, int]] = []  # (step, process, results handed on by then)
+
+    def step(number: int) -> None:
+        done.append((number, os.getpid(), len(handed_on)))
+
+    def slow(chunk: Sequence[int]) -> list[int]:
+        time.sleep(0.02)
+        return list(chunk)
+
+    meanwhile = Meanwhile(partial(step, n) for n in range(20))
+    for result in stream_chunks(slow, list(range(400)), workers, 400, meanwhile):
+        handed_on.append(result)
+    assert handed_on == list(range(400))
+    assert [n for n, _, _ in done] == list(range(20))  # each once, in order
+    assert {pid for _, pid, _ in done} == {os.getpid()}
+    assert done[0][2] == 0  # begun before any result was handed on
+    meanwhile.finish()  # nothing is left to do
+    assert len(done) == 20
+
+
+def test_what_a_stream_left_undone_is_done_by_finish_and_a_later_job_once() -> None:
+    calls: list[str] = []
+    meanwhile = Meanwhile([lambda: calls.append("a"), lambda: calls.append("b")])
+    assert meanwhile.step() and calls == ["a"]
+    meanwhile.finish()
+    meanwhile.finish()
+    assert calls == ["a", "b"] and not meanwhile.step()
+    later = Later(lambda: calls.append("job") or len(calls))
+    assert later() == later() == 3 and calls == ["a", "b", "job"]
+    assert Later.known("x")() == "x"
 
 
 def test_the_collector_is_paused_for_a_build_and_then_back_on() -> None:

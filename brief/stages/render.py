@@ -16,7 +16,7 @@ from brief.config import Config
 from brief.errors import ContentError, Diagnostic, error
 from brief.fragments import forget_fragments
 from brief.model import OutputFile, Page, Site, SiteInfo
-from brief.parallel import stream_chunks
+from brief.parallel import Meanwhile, stream_chunks
 from brief.templating import THEME_PREFIX, TemplateNotText, theme_path, theme_templates
 
 
@@ -50,13 +50,16 @@ def render_into(
     config: Config,
     workers: int,
     put: Callable[[OutputFile], int],
+    meanwhile: Meanwhile | None = None,
 ) -> Iterator[tuple[str, int]]:
     """As render_each, but each page is handed to ``put`` (which writes it) in the process
     that rendered it, and only its path and size come back, in order. Writing a file costs
     this machine's file system more than rendering it (0.3-0.6 ms of system time each), and
-    one process wrote them all while the others rendered."""
+    one process wrote them all while the others rendered. ``meanwhile``: other work for
+    this process, done as the workers start (see stream_chunks)."""
     # Results are small: this process renders whenever the next one is not in.
-    return _stream(pages, env, info, config, workers, partial(_put, put), hold=len(pages))
+    finish = partial(_put, put)
+    return _stream(pages, env, info, config, workers, finish, len(pages), meanwhile)
 
 
 def _kept(file: OutputFile) -> OutputFile:
@@ -75,6 +78,7 @@ def _stream(
     workers: int,
     finish: Callable[[OutputFile], Done],
     hold: int,
+    meanwhile: Meanwhile | None = None,
 ) -> Iterator[Done]:
     """Each page rendered and ``finish``ed, in the worker, in order; template errors after."""
 
@@ -88,7 +92,7 @@ def _stream(
     forget_fragments(env)  # before the workers fork, so that none inherits a stale one
     problems: dict[tuple[str, int | None, str], Diagnostic] = {}
     try:
-        for result in stream_chunks(work, pages, workers, hold):
+        for result in stream_chunks(work, pages, workers, hold, meanwhile):
             if isinstance(result, _Problem):
                 problems.setdefault(result.key, result.diagnostic)
             else:

@@ -102,14 +102,15 @@ def write(
     fill: Fill,
     output: Path,
     keep: Iterable[str] = (),
-    stamp: str = "",
+    stamp: Callable[[], str] | None = None,
     before_swap: Callable[[Path], None] | None = None,
     spare: Spare | None = None,
 ) -> int:
     """Hard-link the ``keep`` paths from the current output into a staging folder, have
     ``fill`` write the new files into it, then swap it with ``output``; return how many files
     were written. With a usable ``spare``, the staging folder is the spare, with the files
-    it already has right left in place."""
+    it already has right left in place. ``stamp()``, asked for once the files are written,
+    is the build stamp the output's marker file carries."""
     staging = output.with_name(f".{output.name}.brief-staging")
     clear_leftovers(output)
     try:
@@ -169,7 +170,7 @@ def _stage(
     output: Path,
     staging: Path,
     keep: Iterable[str],
-    stamp: str,
+    stamp: Callable[[], str] | None,
     before_swap: Callable[[Path], None] | None,
     spare: Spare | None,
 ) -> int:
@@ -193,7 +194,8 @@ def _stage(
                 os.unlink(target)
             shutil.copy2(os.path.join(source, path), target)
     count = sum(1 for _ in fill(staged.put))
-    (staging / MARKER).write_bytes(_MARKER_TEXT + (f"build: {stamp}\n" if stamp else "").encode())
+    made = stamp() if stamp is not None else ""
+    (staging / MARKER).write_bytes(_MARKER_TEXT + (f"build: {made}\n" if made else "").encode())
     if before_swap is not None:
         before_swap(staging)  # derived files made from the staged pages (the search index)
     return count
