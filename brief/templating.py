@@ -15,8 +15,9 @@ from typing import Any
 from urllib.parse import urljoin
 
 import jinja2
+from jinja2.compiler import CodeGenerator, Frame
 from jinja2.loaders import split_template_path
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from brief.config import Config
 from brief.fragments import FragmentCache
@@ -176,6 +177,37 @@ _LITERAL = re.compile(
 after it; no backslash (an escape may spell anything)."""
 
 
+def escape_output(value: object) -> str:
+    """What autoescaping writes for ``{{ value }}``: markupsafe's escape, to the byte, but
+    text with nothing to escape is written as it is. Jinja's escape makes a Markup of every
+    piece of a page, which the page then joins into one string: a sixth of the time spent
+    rendering an article page went to that."""
+    if type(value) is str and not (
+        "&" in value or "<" in value or ">" in value or '"' in value or "'" in value
+    ):
+        return value
+    return escape(value)
+
+
+class _CodeGenerator(CodeGenerator):
+    """Jinja's, with what an autoescaped ``{{ … }}`` writes made by escape_output. (Jinja's
+    own native-types environment overrides the same method to change what is written.) A
+    Jinja that no longer calls it compiles the usual escape, which writes the same text."""
+
+    def _output_child_pre(self, node: jinja2.nodes.Expr, frame: Frame, finalize: Any) -> None:
+        if frame.eval_ctx.volatile or not frame.eval_ctx.autoescape:
+            super()._output_child_pre(node, frame, finalize)
+            return
+        self.write("environment.escape_output(")
+        if finalize.src is not None:
+            self.write(finalize.src)
+
+
+class _Environment(jinja2.Environment):
+    code_generator_class = _CodeGenerator
+    escape_output = staticmethod(escape_output)
+
+
 def make_environment(config: Config) -> jinja2.Environment:
     """A site's templates/ overrides the theme file by file; "!theme/x.html" is the original."""
     theme = _TextLoader(theme_path())
@@ -183,7 +215,7 @@ def make_environment(config: Config) -> jinja2.Environment:
     if config.templates_path.is_dir():
         loaders.append(_TextLoader(config.templates_path))
     loaders.append(theme)
-    env = jinja2.Environment(
+    env = _Environment(
         loader=jinja2.ChoiceLoader(loaders),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
