@@ -223,9 +223,6 @@ def make_environment(config: Config) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         extensions=[FragmentCache],
-        # An environment lives only as long as its templates' digest (incremental.py): a
-        # check of every template file's time for every page found nothing new.
-        auto_reload=False,
     )
     base_path, base_url = config.base_path, config.base_url
 
