@@ -203,6 +203,26 @@ body { color: red; }
     assert (project / "site/static/brief.css").is_file()
 
 
+def test_a_copy_of_macros_html_sees_the_page_it_is_rendered_for(
+    site: Callable[[str], Path],
+) -> None:
+    # The theme's pages import macros.html by name, with the page's context: a site's own
+    # copy may read site and page_url, as every template may (a context-free import broke
+    # that, and let state at its top level run from page to page).
+    macros = (Path(__file__).parent.parent / "templates" / "macros.html").read_text()
+    marked = macros.replace(
+        "{% macro date(article) -%}\n",
+        "{% macro date(article) -%}\n<!-- {{ site.title }} on /{{ page_url }} -->",
+    )
+    assert marked != macros
+    project = site(MINI)
+    (project / "templates").mkdir(exist_ok=True)
+    (project / "templates" / "macros.html").write_text(marked)
+    build(load_config(project))
+    page = project / "site/articles/nato-chief-on-arms-control/index.html"
+    assert "<!-- Mini briefing on /articles/nato-chief-on-arms-control/ -->" in page.read_text()
+
+
 def test_a_nav_item_added_to_a_copy_of_base_html_is_current_on_its_own_page_only(
     site: Callable[[str], Path],
 ) -> None:
