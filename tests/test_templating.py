@@ -1,5 +1,5 @@
-"""brief's own Jinja filters and output escaping where they stand in for Jinja's: the same
-output, byte for byte."""
+"""brief's own Jinja filters, output escaping and calls where they stand in for Jinja's: the
+same output, byte for byte."""
 
 from __future__ import annotations
 
@@ -58,6 +58,18 @@ def test_escape_output_writes_what_markupsafe_escape_writes(value: object) -> No
     assert escape_output(value) == str(escape(value))
 
 
+def _plain_jinja(loader: jinja2.BaseLoader | None = None) -> jinja2.Environment:
+    """Jinja as it comes, with the options brief sets."""
+    return jinja2.Environment(
+        loader=loader,
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
 # Output in every kind of place Jinja compiles it: the page, a loop, a macro, a call block,
 # a set block, a filter block, autoescape switched off, and switched by a variable.
 _TEMPLATE = """\
@@ -75,13 +87,7 @@ _TEMPLATE = """\
 @pytest.mark.parametrize("flag", [True, False])
 def test_brief_environment_renders_what_jinja_renders(tmp_path: Path, flag: bool) -> None:
     env = make_environment(load_config(tmp_path))
-    plain = jinja2.Environment(
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    plain = _plain_jinja()
     values = {
         "text": "<Tom & \"Jerry\"> 'x'",
         "markup": Markup("<b>bold</b> &amp;"),
@@ -95,3 +101,51 @@ def test_brief_environment_renders_what_jinja_renders(tmp_path: Path, flag: bool
     assert "environment.escape_output(" in env.compile(_TEMPLATE, raw=True)
     with pytest.raises(jinja2.UndefinedError):
         env.from_string("{{ missing }}").render()
+
+
+class _Callable:
+    @jinja2.pass_context
+    def __call__(self, context: jinja2.runtime.Context, x: object) -> str:
+        return f"object {x} on {context['where']}"
+
+
+def _exhausted() -> object:
+    return next(iter(()))
+
+
+_CALLS = {
+    "plain": lambda x, y="-": f"plain {x} {y}",
+    "with_context": jinja2.pass_context(lambda context, x: f"context {x} {context['where']}"),
+    "with_environment": jinja2.pass_environment(lambda env, x: f"env {x} {env.autoescape}"),
+    "with_eval_context": jinja2.pass_eval_context(lambda ctx, x: f"eval {x} {ctx.autoescape}"),
+    "callable_object": _Callable(),
+    "builtin": len,
+    "exhausted": _exhausted,
+}
+
+# Each kind of callable, called at the top, in a loop, in a block, with keywords, and
+# macros called plainly, with a caller, and from inside another macro.
+_CALLING = """\
+{% extends "base" %}
+{% macro m(x, y='d') %}<{{ x }}|{{ y }}|{{ plain(x) }}|{{ with_context(x) }}>{% endmacro %}
+{% macro wrap(x) %}({{ caller(x) }}){% endmacro %}
+{% block body %}
+{% set where = 'block' %}
+{{ plain(1) }} {{ plain(2, y=3) }} {{ with_context(4) }} {{ with_environment(5) }}
+{{ with_eval_context(6) }} {{ callable_object(7) }} {{ builtin('abc') }}
+{{ exhausted() is undefined }}
+{% for i in [1, 2] %}{% set where = 'loop' %}{{ with_context(i) }}{{ m(i, y=loop.index) }}{% endfor %}
+{% call(v) wrap(8) %}{{ m(v) }}{{ with_context(v) }}{% endcall %}
+{{ m(9) }}{{ m('<x>', y=m(10)) }}
+{% endblock %}
+"""
+
+
+def test_brief_environment_calls_what_jinja_calls(tmp_path: Path) -> None:
+    templates = {"base": "{% set where = 'base' %}[{% block body %}{% endblock %}]", "t": _CALLING}
+    env = make_environment(load_config(tmp_path))
+    env.loader = jinja2.DictLoader(templates)
+    plain = _plain_jinja(jinja2.DictLoader(templates))
+    ours = env.get_template("t").render(_CALLS, where="page")
+    assert ours == plain.get_template("t").render(_CALLS, where="page")
+    assert "context 1 loop" in ours and "object 7 on block" in ours and "True" in ours
