@@ -18,7 +18,7 @@ from urllib.parse import urljoin
 import jinja2
 from jinja2.compiler import CodeGenerator, Frame
 from jinja2.loaders import split_template_path
-from jinja2.runtime import Context, Macro
+from jinja2.runtime import Context, LoopContext, Macro
 from markupsafe import Markup, escape
 
 from brief.config import Config
@@ -206,21 +206,27 @@ class _CodeGenerator(CodeGenerator):
 
 
 class _Context(Context):
-    """Jinja's, with a short way to call a macro or a plain function: a template calls the
-    theme's macros and url() some 35 times an article page, and Jinja looks up each time
-    whether the callee asks for the context (two failed attribute look-ups), which cost
-    more than url() itself. Neither a macro nor a function without a pass_context-style
-    mark asks for it; anything else is called Jinja's way."""
+    """Jinja's, with a short way to call a macro, a recursive loop or a plain function: a
+    template calls the theme's macros and url() some 35 times an article page, and Jinja
+    looks up each time whether the callee asks for the context (two failed attribute
+    look-ups), which cost more than url() itself. None of these asks for it unless a
+    function carries a pass_context-style mark; anything else is called Jinja's way."""
 
     def call(self, obj: Any, /, *args: Any, **kwargs: Any) -> Any:
         kind = type(obj)
-        if kind is not Macro and (kind is not FunctionType or "jinja_pass_arg" in obj.__dict__):
+        if kind is Macro or kind is LoopContext:
+            # Through __call__, as Jinja reaches them: called as obj(), a recursive macro
+            # or loop took two of Python's recursion levels a level, and failed 50 sooner.
+            target = obj.__call__
+        elif kind is FunctionType and "jinja_pass_arg" not in obj.__dict__:
+            target = obj
+        else:
             return super().call(obj, *args, **kwargs)
         if kwargs:
             kwargs.pop("_block_vars", None)
             kwargs.pop("_loop_vars", None)
         try:
-            return obj(*args, **kwargs)
+            return target(*args, **kwargs)
         except StopIteration:
             return self.environment.undefined(
                 "value was undefined because a callable raised a StopIteration exception"
