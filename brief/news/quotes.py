@@ -22,6 +22,7 @@ _PRONOUNS = {"he": "he", "she": "she", "they": "they"}
 _MAX_WHO_WORDS = 6
 _CLAUSE_BREAK = re.compile(r"[.;:!?“”\"«»,]")
 _OPENING = re.compile(f"[{_OPEN}]")
+_MARKS = re.compile('[”»"“]')
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,14 +146,19 @@ def _spans(index: int, text: str, continuing: bool) -> list[_Span]:
 
 
 def _find_close(text: str, start: int) -> int:
-    """The closing mark: a curly or straight quote not followed by a letter (not an apostrophe)."""
-    for i in range(start, len(text)):
-        if text[i] in "”»" or (
-            text[i] == '"' and (i + 1 == len(text) or not text[i + 1].isalnum())
-        ):
+    """The closing mark: a curly or straight quote not followed by a letter (not an
+    apostrophe). An opening curly quote after ``start`` means this one never closed: the
+    answer is then the next closing curly quote, if any."""
+    position = start
+    # From mark to mark, not character by character: a quote is a hundred characters.
+    while (found := _MARKS.search(text, position)) is not None:
+        i = found.start()
+        mark = text[i]
+        if mark in "”»" or (mark == '"' and (i + 1 == len(text) or not text[i + 1].isalnum())):
             return i
-        if text[i] == "“" and i > start:
-            return -1 if text.find("”", i) < 0 else text.find("”", i)
+        if mark == "“" and i > start:
+            return text.find("”", i)
+        position = i + 1
     return -1
 
 

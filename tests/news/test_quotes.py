@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from brief.news.mentions import Cast, Person
-from brief.news.quotes import _lookup, _Names, _Speakers
+from brief.news.quotes import _find_close, _lookup, _Names, _Speakers
 from tests.stages.helpers import article
 
 REPO = Path(__file__).resolve().parent.parent.parent
@@ -164,3 +164,25 @@ def test_the_speaker_index_finds_whom_a_scan_of_the_cast_finds(
         assert index.named(candidate) is _scan(candidate, list(cast.people.values()))
         if not index.may_end(subject[-1]):
             assert _lookup(candidate, index, _Speakers()) == (False, None)
+
+
+def _close_by_characters(text: str, start: int) -> int:
+    """_find_close as it was first written: one character at a time."""
+    for i in range(start, len(text)):
+        if text[i] in "”»" or (
+            text[i] == '"' and (i + 1 == len(text) or not text[i + 1].isalnum())
+        ):
+            return i
+        if text[i] == "“" and i > start:
+            return text.find("”", i)
+    return -1
+
+
+@given(
+    text=st.lists(st.sampled_from(["a", " ", "1", "“", "”", '"', "»", "«", "'", "é"])).map("".join),
+    start=st.integers(0, 12),
+)
+def test_the_closing_mark_is_found_as_a_character_by_character_scan_finds_it(
+    text: str, start: int
+) -> None:
+    assert _find_close(text, start) == _close_by_characters(text, start)
