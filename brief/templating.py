@@ -207,7 +207,7 @@ class _CodeGenerator(CodeGenerator):
 
 class _Context(Context):
     """Jinja's, with a short way to call a macro, a recursive loop or a plain function: a
-    template calls the theme's macros and url() some 35 times an article page, and Jinja
+    template calls the theme's macros and url() some 55 times an article page, and Jinja
     looks up each time whether the callee asks for the context (two failed attribute
     look-ups), which cost more than url() itself. None of these asks for it unless a
     function carries a pass_context-style mark; anything else is called Jinja's way."""

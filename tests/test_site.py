@@ -203,21 +203,28 @@ body { color: red; }
     assert (project / "site/static/brief.css").is_file()
 
 
+def _with_edited_theme_file(project: Path, name: str, old: str, new: str) -> Path:
+    """``project`` with its own copy of the theme's template ``name``, ``old`` made ``new``."""
+    theme = (Path(__file__).parent.parent / "templates" / name).read_text()
+    edited = theme.replace(old, new)
+    assert edited != theme
+    (project / "templates").mkdir(exist_ok=True)
+    (project / "templates" / name).write_text(edited)
+    return project
+
+
 def test_a_copy_of_macros_html_sees_the_page_it_is_rendered_for(
     site: Callable[[str], Path],
 ) -> None:
     # The theme's pages import macros.html by name, with the page's context: a site's own
     # copy may read site and page_url, as every template may (a context-free import broke
     # that, and let state at its top level run from page to page).
-    macros = (Path(__file__).parent.parent / "templates" / "macros.html").read_text()
-    marked = macros.replace(
+    project = _with_edited_theme_file(
+        site(MINI),
+        "macros.html",
         "{% macro date(article) -%}\n",
         "{% macro date(article) -%}\n<!-- {{ site.title }} on /{{ page_url }} -->",
     )
-    assert marked != macros
-    project = site(MINI)
-    (project / "templates").mkdir(exist_ok=True)
-    (project / "templates" / "macros.html").write_text(marked)
     build(load_config(project))
     page = project / "site/articles/nato-chief-on-arms-control/index.html"
     assert "<!-- Mini briefing on /articles/nato-chief-on-arms-control/ -->" in page.read_text()
@@ -228,15 +235,12 @@ def test_a_nav_item_added_to_a_copy_of_base_html_is_current_on_its_own_page_only
 ) -> None:
     # The nav is a fragment cached per section and nav page: the list of links is also the
     # cache key's list, so an item added to it cannot leave a stale aria-current behind.
-    base = (Path(__file__).parent.parent / "templates" / "base.html").read_text()
-    added = base.replace(
+    project = _with_edited_theme_file(
+        site(MINI),
+        "base.html",
         "  ('search/', 'Search', ()),\n",
         "  ('search/', 'Search', ()),\n  ('topics/arms-control/', 'Arms', ('topics',)),\n",
     )
-    assert added != base
-    project = site(MINI)
-    (project / "templates").mkdir(exist_ok=True)
-    (project / "templates" / "base.html").write_text(added)
     build(load_config(project))
 
     def current(path: str) -> str:
