@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Iterator
 from dataclasses import replace
 from functools import lru_cache
 
 from brief.errors import warning
 from brief.model import Article, Evidence, Topic, TopicTag
+from brief.news.folding import folded
 from brief.stages.words import WORD, body_words
 
 
@@ -21,8 +23,13 @@ def tag(article: Article, topics: tuple[Topic, ...], words: list[str] | None = N
     warnings = list(article.warnings)
     declared = {d.name.casefold(): d for d in article.declared_topics}
     for topic in topics:
-        evidence = [] if _excluded(topic, text) else _evidence(topic.match, text)
-        named = declared.pop(topic.name.casefold(), None) or declared.pop(topic.slug, None)
+        # Most topics have no exclusions and most articles declare none: every topic is
+        # tried for every article, so neither costs a call where there is nothing to look at.
+        excluded = topic.exclude and _excluded(topic, text)
+        evidence = [] if excluded else _evidence(topic.match, text)
+        named = None
+        if declared:
+            named = declared.pop(topic.name.casefold(), None) or declared.pop(topic.slug, None)
         if named:
             evidence.insert(0, Evidence("front matter", 1, named.line))
         if evidence:
@@ -59,6 +66,13 @@ class _Text:
         # first word the article does not contain cannot match, and costs no search. The
         # title is texts[0]; ``words`` are the rest's.
         self.words = frozenset(words).union(WORD.findall(texts[0][0].casefold()))
+        self.folded = folded(self.joined)  # searched for ASCII phrases: see brief.news.folding
+
+    def finditer(self, phrase: str) -> Iterator[re.Match[str]]:
+        """Where ``phrase`` occurs (see _pattern), searched the faster way where it may be."""
+        if self.folded is not None and phrase.isascii():
+            return _folded_pattern(phrase).finditer(self.folded)
+        return _pattern(phrase).finditer(self.joined)
 
     def line_at(self, position: int) -> int:
         return self.lines[bisect_right(self.starts, position) - 1]
@@ -72,7 +86,7 @@ def _evidence(phrases: tuple[str, ...], text: _Text) -> list[Evidence]:
     for phrase in phrases:
         if _first_word(phrase) not in text.words:
             continue
-        matches = _pattern(phrase).finditer(text.joined)
+        matches = text.finditer(phrase)
         first = next(matches, None)
         if first is not None:
             count = 1 + sum(1 for _ in matches)
@@ -81,9 +95,7 @@ def _evidence(phrases: tuple[str, ...], text: _Text) -> list[Evidence]:
 
 
 def _excluded(topic: Topic, text: _Text) -> bool:
-    return any(
-        _pattern(p).search(text.joined) for p in topic.exclude if _first_word(p) in text.words
-    )
+    return any(next(text.finditer(p), None) for p in topic.exclude if _first_word(p) in text.words)
 
 
 @lru_cache(maxsize=4096)
@@ -96,7 +108,37 @@ def _first_word(phrase: str) -> str:
 def _pattern(phrase: str) -> re.Pattern[str]:
     """Whole words, any case; a space matches any run of spaces and a hyphen any dash."""
     if _SEPARATOR in phrase:  # no text holds one (parse drops them); nor may a match span two
-        return re.compile(r"(?!)")
+        return _NOTHING
+    parts = _pieces(phrase)
+    if WORD.fullmatch(phrase[:1]):
+        # "Not after a word character", checked once past the first letter: a pattern that
+        # starts with a letter lets the engine skip to that letter's places (twice as fast).
+        return re.compile(parts[0] + r"(?<!\w.)" + "".join(parts[1:]) + r"(?!\w)", re.IGNORECASE)
+    return re.compile(r"(?<!\w)" + "".join(parts) + r"(?!\w)", re.IGNORECASE)
+
+
+@lru_cache(maxsize=4096)
+def _folded_pattern(phrase: str) -> re.Pattern[str]:
+    """_pattern's matches, in the text in lower case, for a phrase of ASCII characters."""
+    if _SEPARATOR in phrase:
+        return _NOTHING
+    folded = phrase.lower()
+    parts = _pieces(folded)
+    head = len(_BREAK.split(folded, maxsplit=1)[0])  # the characters before a space or dash
+    if head and WORD.fullmatch(folded[:1]):
+        # "Not after a word character", checked past the phrase's first word: the engine
+        # looks for that word as a whole. None of its characters is a line break for ".".
+        before = rf"(?<!\w.{{{head}}})"
+        return re.compile("".join(parts[:head]) + before + "".join(parts[head:]) + r"(?!\w)")
+    return re.compile(r"(?<!\w)" + "".join(parts) + r"(?!\w)")
+
+
+_NOTHING = re.compile(r"(?!)")
+_BREAK = re.compile(r"[\s\-‐‑–—]")
+
+
+def _pieces(phrase: str) -> list[str]:
+    """A pattern for each character of ``phrase``."""
     parts = []
     for char in phrase:
         if char == " ":
@@ -105,8 +147,4 @@ def _pattern(phrase: str) -> re.Pattern[str]:
             parts.append(r"\s*[-‐‑–—]\s*")
         else:
             parts.append(re.escape(char))
-    if WORD.fullmatch(phrase[:1]):
-        # "Not after a word character", checked once past the first letter: a pattern that
-        # starts with a letter lets the engine skip to that letter's places (twice as fast).
-        return re.compile(parts[0] + r"(?<!\w.)" + "".join(parts[1:]) + r"(?!\w)", re.IGNORECASE)
-    return re.compile(r"(?<!\w)" + "".join(parts) + r"(?!\w)", re.IGNORECASE)
+    return parts
