@@ -9,12 +9,15 @@ quotes can later be given to "the NATO chief".
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
+from itertools import accumulate
 
 from brief.model import Mention
 from brief.news.alternation import alternation
+from brief.news.folding import folded
 from brief.news.knowledge import Entity, Knowledge
 
 _NOT_NAMES = {
@@ -103,28 +106,56 @@ def find_cast(texts: list[str], knowledge: Knowledge) -> Cast:
     """Every known or title-introduced name in ``texts`` (the title first, then paragraphs)."""
     cast = Cast([], {}, {})
     pattern, by_spelling = _gazetteer_pattern(knowledge.entities)
-    for index, text in enumerate(texts):
-        for match in pattern.finditer(text):
-            entity = by_spelling[match.group(0).translate(_DASHES)]
-            _add(cast, entity.name, entity.kind, entity.gender, match.group(0), index, match)
-            if entity.kind == "person":
-                cast.people[entity.name].roles.extend(entity.roles)
-    for index, text in enumerate(texts):
-        for match in _title_pattern(knowledge.titles).finditer(text):
-            words = match.group("name").split()
-            start = match.start("name")
-            titles = {t.casefold() for t in knowledge.titles}
-            while len(words) > 2 and words[0].casefold() in titles:  # "Director General Ana Ruiz"
-                start += len(words.pop(0)) + 1
-            name = " ".join(words)
-            if any(w in _NOT_NAMES for w in words) or _covered(cast, index, start):
-                continue
-            _add(cast, name, "person", "", name, index, match, start=start)
-            if name in cast.people:  # the title itself is a role: "the spokesman" may mean them
-                cast.people[name].roles.append(match.group("title"))
+    for index, base, match in _matches(texts, pattern.finditer):
+        spelled = match.group(0)
+        entity = by_spelling[spelled.translate(_DASHES)]
+        begin, end = match.start() - base, match.end() - base
+        _add(cast, entity.name, entity.kind, entity.gender, spelled, index, begin, end)
+        if entity.kind == "person":
+            cast.people[entity.name].roles.extend(entity.roles)
+    titles = {t.casefold() for t in knowledge.titles}
+    for index, base, match in _matches(texts, partial(_title_matches, titles=knowledge.titles)):
+        words = match.group("name").split()
+        start = match.start("name") - base
+        while len(words) > 2 and words[0].casefold() in titles:  # "Director General Ana Ruiz"
+            start += len(words.pop(0)) + 1
+        name = " ".join(words)
+        if any(w in _NOT_NAMES for w in words) or _covered(cast, index, start):
+            continue
+        _add(cast, name, "person", "", name, index, start, match.end() - base)
+        if name in cast.people:  # the title itself is a role: "the spokesman" may mean them
+            cast.people[name].roles.append(match.group("title"))
     _collect_roles(cast, texts)
     cast.occurrences.sort(key=lambda o: (o.paragraph, o.start, -o.end))
     return cast
+
+
+def _matches(
+    texts: list[str], search: Callable[[str], Iterator[re.Match[str]]]
+) -> Iterator[tuple[int, int, re.Match[str]]]:
+    """(index of the text, where it begins in what was searched, match) for each match.
+
+    The texts are searched at once, joined by NUL: a search of each paragraph cost more in
+    calls than in searching. No pattern here matches a NUL (_searchable), nor does a text
+    hold one (parse drops them), so no match spans two texts; a text that did would be
+    searched alone."""
+    if any(_SEPARATOR in text for text in texts):
+        for index, text in enumerate(texts):
+            for match in search(text):
+                yield index, 0, match
+        return
+    starts = list(accumulate((len(text) + 1 for text in texts[:-1]), initial=0))
+    for match in search(_SEPARATOR.join(texts)):
+        index = bisect_right(starts, match.start()) - 1
+        yield index, starts[index], match
+
+
+_SEPARATOR = "\x00"
+
+
+def _searchable(words: Iterable[str]) -> list[str]:
+    """The words a text may hold: those with no NUL (see _matches)."""
+    return [word for word in words if _SEPARATOR not in word]
 
 
 def _add(
@@ -134,17 +165,16 @@ def _add(
     gender: str,
     spelled: str,
     index: int,
-    match: re.Match[str],
-    start: int | None = None,
+    begin: int,
+    end: int,
 ) -> None:
-    begin = match.start() if start is None else start
     if kind == "person" and any(
         o.kind == "person" and o.name != name for o in cast.covering.get((index, begin), ())
     ):
         return
-    occurrence = Occurrence(name, kind, spelled, index, begin, match.end())
+    occurrence = Occurrence(name, kind, spelled, index, begin, end)
     cast.occurrences.append(occurrence)
-    for offset in range(begin, occurrence.end):
+    for offset in range(begin, end):
         cast.covering.setdefault((index, offset), []).append(occurrence)
     cast.kinds[name] = kind
     if kind == "person":
@@ -182,12 +212,31 @@ def _gazetteer_pattern(entities: tuple[Entity, ...]) -> tuple[re.Pattern[str], d
     for entity in entities:
         for spelling in (entity.name, *entity.aliases):
             by_spelling.setdefault(spelling.translate(_DASHES), entity)
-    names = sorted(by_spelling, key=lambda n: (-len(n), n))
-    alternatives = "|".join(re.escape(n).replace(r"\-", "[-‐‑–—]") for n in names)
-    pattern = re.compile(
-        rf"{_first_letters(names)}(?<![\w\-–—])(?:{alternatives})(?![\w\-–—]|\.\w)"
-    )
+    names = sorted(_searchable(by_spelling), key=lambda n: (-len(n), n))
+    pattern = re.compile(rf"{_alternatives(names)}(?![\w\-–—]|\.\w)")
     return pattern, by_spelling
+
+
+def _alternatives(names: list[str]) -> str:
+    """The names (longest first), each not after a word character or dash.
+
+    Every branch begins with its first letter, the look-behind after it: a pattern whose
+    branches all begin with a letter lets the engine skip to the places holding one of
+    them, and a dispatch's search took a third of the time it took with the look-behind
+    (or a look-ahead for those letters) before them."""
+    by_first: dict[str, list[str]] = {}
+    for name in names:
+        by_first.setdefault(name[:1], []).append(name[1:])
+    branches = [
+        _dash_piece(first) + r"(?<![\w\-–—](?s:.))" + f"(?:{alternation(rests, _dash_piece)})"
+        for first, rests in by_first.items()
+    ]
+    return f"(?:{'|'.join(branches)})"
+
+
+def _dash_piece(char: str) -> str:
+    """A character of a name: a hyphen in it matches any dash."""
+    return "[-‐‑–—]" if char == "-" else re.escape(char)
 
 
 def _first_letters(spellings: Iterable[str], ignore_case: bool = False) -> str:
@@ -204,11 +253,42 @@ def _first_letters(spellings: Iterable[str], ignore_case: bool = False) -> str:
     return f"(?=(?i:{letters}))" if ignore_case else f"(?={letters})"
 
 
+def _title_matches(text: str, titles: tuple[str, ...]) -> Iterator[re.Match[str]]:
+    """_title_pattern's matches in ``text``, tried only where the text in lower case has a
+    title: a search of it skips to those places, where the pattern had to be tried at each
+    word, and took two thirds of the time (brief.news.folding)."""
+    pattern, starts = _title_pattern(titles), _title_starts(titles)
+    lowered = folded(text) if starts is not None else None
+    if starts is None or lowered is None:
+        yield from pattern.finditer(text)
+        return
+    position = 0
+    while (start := starts.search(lowered, position)) is not None:
+        found = pattern.match(text, start.start())  # its \b looks at the character before
+        if found is None:
+            position = start.start() + 1
+        else:
+            yield found
+            position = found.end()
+
+
+@lru_cache(maxsize=16)
+def _title_starts(titles: tuple[str, ...]) -> re.Pattern[str] | None:
+    """Any title, in lower case; None when one is not ASCII (see brief.news.folding)."""
+    searched = _searchable(titles)
+    if not searched or not all(title.isascii() for title in searched):
+        return None
+    return re.compile(alternation(sorted({title.lower() for title in searched})))
+
+
 @lru_cache(maxsize=16)
 def _title_pattern(titles: tuple[str, ...]) -> re.Pattern[str]:
-    alternatives = alternation(titles, fold_case=True)
+    searched = _searchable(titles)
+    if not searched:  # an empty title would make every two capitalized words a name
+        return re.compile(r"(?!)")
+    alternatives = alternation(searched, fold_case=True)
     # Titles in any case ("air force spokesman Yuriy Ihnat"); names only capitalized.
     return re.compile(
-        rf"\b{_first_letters(titles, ignore_case=True)}(?P<title>(?i:{alternatives}))\s+"
+        rf"\b{_first_letters(searched, ignore_case=True)}(?P<title>(?i:{alternatives}))\s+"
         rf"(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,3}})(?![\w-])"
     )

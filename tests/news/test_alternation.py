@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from brief.news.alternation import alternation
-from brief.news.mentions import find_cast
+from brief.news.mentions import _alternatives, _dash_piece, find_cast
 from brief.news.quotes import _verb_piece
 from tests.stages.helpers import KNOWLEDGE
 
@@ -46,6 +46,25 @@ def test_branching_matches_exactly_what_the_plain_alternation_matches(
     flags = "?i:" if fold_case else "?:"
     assert spans(f"({flags}{branching}){after}", text) == spans(
         f"({flags}{plain(words)}){after}", text
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.text(alphabet="abA -.\n", min_size=1, max_size=5), min_size=1, max_size=8),
+    st.text(alphabet="abAB -–.\n_", max_size=60),
+)
+@example(["\nb"], "a\nb")  # a name that begins with a line break is not after a letter either
+def test_the_gazetteer_branches_match_what_its_plain_alternation_matched(
+    names: list[str], text: str
+) -> None:
+    # The gazetteer's names, grouped by first letter with the look-behind after it, against
+    # the pattern it replaced: the look-behind first, then every name plainly, longest first.
+    names = longest_first(names)
+    end = r"(?![\w\-–—]|\.\w)"
+    reference = "|".join("".join(map(_dash_piece, name)) for name in names)
+    assert spans(_alternatives(names) + end, text) == spans(
+        rf"(?<![\w\-–—])(?:{reference}){end}", text
     )
 
 
