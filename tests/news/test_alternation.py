@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pytest
 from hypothesis import example, given, settings
@@ -92,3 +93,10 @@ def test_a_word_of_hundreds_of_characters_is_joined_plainly_not_by_recursion() -
     pattern = alternation([long.strip(), "said"], _verb_piece)
     assert re.search(pattern, f"she {long} today")
     assert re.search(pattern, "he said")
+
+
+def test_no_titles_introduce_no_names() -> None:
+    # An empty alternation of titles matched everywhere: every two capitalized words after a
+    # word became a person.
+    cast = find_cast(["Then said Anna Petrova and Ivan Orlov."], replace(KNOWLEDGE, titles=()))
+    assert cast.people == {}
