@@ -30,7 +30,7 @@ from brief.stages.merge import Sketch
 from brief.stages.render import render_into
 from brief.stages.write import Fill, Put, Spare, make_spare, read_stamp
 from brief.taxonomy import load_topics
-from brief.templating import copy_static, make_environment, templates_digests
+from brief.templating import compile_templates, copy_static, make_environment, templates_digests
 
 Reader = Callable[
     [Sequence[SourceFile], Config, Knowledge, tuple[Topic, ...]],
@@ -180,18 +180,7 @@ def prepare(config: Config, inputs: Inputs) -> None:
     compiled templates. brief serve's first build usually finds the site up to date, and
     the first edit then paid for both (about 0.5 s of a 1,000-article rebuild)."""
     cache.load_articles(config.root, set(_keys(inputs).values()))
-    env = _environment(config, inputs.site_fp)
-    for name in env.list_templates(filter_func=_is_page_template):
-        try:
-            env.get_template(name)
-        except Exception:  # best effort: whatever is wrong with a template
-            continue  # is reported by the build that renders with it, with the page named
-
-
-def _is_page_template(name: str) -> bool:
-    return not name.startswith(("!theme/", "static/")) and name.endswith(
-        (".html", ".xml", ".json", ".txt")
-    )
+    compile_templates(_environment(config, inputs.site_fp))
 
 
 def _keys(inputs: Inputs) -> dict[str, str]:

