@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from brief.news.knowledge import BoilerplateRule
 
@@ -27,11 +28,14 @@ def split_credits(text: str) -> tuple[str, ...]:
 
 def read_title(title: str, kickers: Sequence[str]) -> tuple[str, str]:
     """(kicker, attribution) of a headline: 'IN BRIEF: … — Putin' -> ('IN BRIEF', 'Putin')."""
-    kicker = ""
-    for label in kickers:
-        match = re.match(rf"^({re.escape(label)})(?:\s+\d+)?\s*[:|]\s*\S", title, re.IGNORECASE)
-        if match:
-            kicker = match.group(1).upper()
-            break
+    match = _kicker_pattern(tuple(kickers)).match(title)
     attribution = _ATTRIBUTION.search(title)
-    return kicker, attribution.group("who") if attribution else ""
+    return match.group(1).upper() if match else "", attribution.group("who") if attribution else ""
+
+
+@lru_cache(maxsize=16)
+def _kicker_pattern(kickers: tuple[str, ...]) -> re.Pattern[str]:
+    """Any of the labels before a colon, the first in the list that fits, as trying each in
+    turn found it: a pattern for each label, made at every title, was 15 µs a dispatch."""
+    labels = "|".join(re.escape(label) for label in kickers) or "(?!)"
+    return re.compile(rf"({labels})(?:\s+\d+)?\s*[:|]\s*\S", re.IGNORECASE)

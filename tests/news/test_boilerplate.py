@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from brief.news.boilerplate import find_boilerplate, read_title, split_credits
 from brief.news.knowledge import load_knowledge
@@ -106,3 +109,26 @@ def test_title_kicker_and_attribution_are_understood(
     title: str, kicker: str, attribution: str
 ) -> None:
     assert read_title(title, KNOWLEDGE.kickers) == (kicker, attribution)
+
+
+def _kicker_one_label_at_a_time(title: str, kickers: tuple[str, ...]) -> str:
+    for label in kickers:  # how read_title found it before its labels made one pattern
+        match = re.match(rf"^({re.escape(label)})(?:\s+\d+)?\s*[:|]\s*\S", title, re.IGNORECASE)
+        if match:
+            return match.group(1).upper()
+    return ""
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.text(alphabet="aAb :|1.", min_size=0, max_size=4), max_size=5),
+    st.text(alphabet="aAbB :|1.x", max_size=12),
+)
+@example(["a", "a :"], "a : : x")  # both fit: the first listed is the kicker
+@example(["a :", "a"], "a : : x")
+def test_the_kicker_is_the_first_label_that_fits_as_each_was_tried_in_turn(
+    kickers: list[str], title: str
+) -> None:
+    assert read_title(title, tuple(kickers))[0] == _kicker_one_label_at_a_time(
+        title, tuple(kickers)
+    )
