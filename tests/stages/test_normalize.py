@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from markupsafe import Markup
 
 from brief.errors import ContentError
+from brief.stages.normalize import _CONTROL, _clean
 
 from .helpers import CONFIG, article
 
@@ -237,3 +241,30 @@ def test_reference_date_is_the_last_resort_for_a_dateline_year_with_a_warning() 
     jan = article("content/a.txt", WIRE.replace("June 8", "January 5"), config)
     assert jan.published == datetime(2022, 1, 5, tzinfo=UTC)
     assert article("content/2019/a.txt", WIRE, config).published.year == 2019  # folder first
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                *("a", "B", "é", "e\u0301", " ", "  ", "\n", "\t", "\x0b", "\x1c", "\xa0", "\x00"),
+                *(
+                    "\x7f",
+                    "\u200b",
+                    "\u202e",
+                    "\ufeff",
+                    "\u2000",
+                    "\u2028",
+                    "\u3000",
+                    "\u202f",
+                    ".",
+                ),
+            ]
+        ),
+        max_size=12,
+    ).map("".join)
+)
+def test_clean_text_is_nfc_without_control_characters_and_with_single_spaces(text: str) -> None:
+    # _clean hands back a paragraph that is already clean as it is; held to the full passes.
+    expected = " ".join(_CONTROL.sub("", unicodedata.normalize("NFC", text)).split())
+    assert _clean(text) == expected
