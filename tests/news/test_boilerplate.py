@@ -9,7 +9,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from brief.news.boilerplate import find_boilerplate, read_title, split_credits
+from brief.news.boilerplate import find_boilerplate, flatten, read_title, split_credits
 from brief.news.knowledge import load_knowledge
 
 KNOWLEDGE = load_knowledge(Path("/nonexistent-project"))
@@ -132,3 +132,14 @@ def test_the_kicker_is_the_first_label_that_fits_as_each_was_tried_in_turn(
     assert read_title(title, tuple(kickers))[0] == _kicker_one_label_at_a_time(
         title, tuple(kickers)
     )
+
+
+@given(
+    st.lists(
+        st.sampled_from(["a", "é", " ", "  ", "\n", "\t", "\x0b", "\x1c", "\xa0", "\u2028"])
+        | st.sampled_from(["\u3000", "\u202f", "\x85", "\u200b", "."]),
+        max_size=12,
+    ).map("".join)
+)
+def test_flatten_is_splitting_at_white_space_and_joining_with_one_space(text: str) -> None:
+    assert flatten(text) == " ".join(text.split())
