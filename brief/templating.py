@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from functools import cache
 from pathlib import Path
-from types import FunctionType
+from types import BuiltinFunctionType, FunctionType, MethodType
 from typing import Any
 from urllib.parse import urljoin
 
@@ -205,12 +205,22 @@ class _CodeGenerator(CodeGenerator):
             self.write(finalize.src)
 
 
+_MARKABLE = (FunctionType, type(cache(len)))
+"""Plain functions and functools.cache's wrappers, which carry a pass_* mark (if any) in
+their own __dict__, where Jinja finds it; a built-in carries none."""
+
+
+def _unmarked_function(function: object) -> bool:
+    return type(function) is FunctionType and "jinja_pass_arg" not in function.__dict__
+
+
 class _Context(Context):
-    """Jinja's, with a short way to call a macro, a recursive loop or a plain function: a
-    template calls the theme's macros and url() some 55 times an article page, and Jinja
-    looks up each time whether the callee asks for the context (two failed attribute
-    look-ups), which cost more than url() itself. None of these asks for it unless a
-    function carries a pass_context-style mark; anything else is called Jinja's way."""
+    """Jinja's, with a short way to call a macro, a recursive loop, a function, a bound
+    method or a built-in: an article page calls the theme's macros and url() some 55 times,
+    cached fragments, abs_url() and methods such as list.append another 12, and Jinja looks
+    up each time whether the callee asks for the context (two failed attribute look-ups),
+    which cost more than url() itself. None of these asks for it unless its function carries
+    a pass_context-style mark; anything else is called Jinja's way."""
 
     def call(self, obj: Any, /, *args: Any, **kwargs: Any) -> Any:
         kind = type(obj)
@@ -218,8 +228,12 @@ class _Context(Context):
             # Through __call__, as Jinja reaches them: called as obj(), a recursive macro
             # or loop took two of Python's recursion levels a level, and failed 50 sooner.
             target = obj.__call__
-        elif kind is FunctionType and "jinja_pass_arg" not in obj.__dict__:
+        elif (
+            kind in _MARKABLE and "jinja_pass_arg" not in obj.__dict__
+        ) or kind is BuiltinFunctionType:
             target = obj
+        elif kind is MethodType and _unmarked_function(obj.__func__):
+            target = obj  # a bound method: a mark would be on its function
         else:
             return super().call(obj, *args, **kwargs)
         if kwargs:

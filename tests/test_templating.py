@@ -3,6 +3,7 @@ same output, byte for byte."""
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import jinja2
@@ -113,6 +114,26 @@ def _exhausted() -> object:
     return next(iter(()))
 
 
+class _Methods:
+    def plain(self, x: object) -> str:
+        return f"method {x}"
+
+    @jinja2.pass_context
+    def marked(self, context: jinja2.runtime.Context, x: object) -> str:
+        return f"marked method {x} {context['where']}"
+
+
+@functools.cache
+def _cached(x: object) -> str:
+    return f"cached {x}"
+
+
+@functools.cache
+@jinja2.pass_context
+def _cached_with_context(context: jinja2.runtime.Context, x: object) -> str:
+    return f"cached context {x} {context['where']}"
+
+
 _CALLS = {
     "plain": lambda x, y="-": f"plain {x} {y}",
     "with_context": jinja2.pass_context(lambda context, x: f"context {x} {context['where']}"),
@@ -121,6 +142,11 @@ _CALLS = {
     "callable_object": _Callable(),
     "builtin": len,
     "exhausted": _exhausted,
+    "method": _Methods().plain,
+    "marked_method": _Methods().marked,
+    "cached": _cached,
+    "cached_with_context": _cached_with_context,
+    "appended": [].append,
 }
 
 # Each kind of callable, called at the top, in a loop, in a block, with keywords, and
@@ -134,7 +160,8 @@ _CALLING = """\
 {{ plain(1) }} {{ plain(2, y=3) }} {{ with_context(4) }} {{ with_environment(5) }}
 {{ with_eval_context(6) }} {{ callable_object(7) }} {{ builtin('abc') }}
 {{ exhausted() is undefined }}
-{% for i in [1, 2] %}{% set where = 'loop' %}{{ with_context(i) }}{{ m(i, y=loop.index) }}{% endfor %}
+{{ method(11) }} {{ marked_method(12) }} {{ cached(13) }} {{ cached_with_context(14) }} {{ appended(15) }}
+{% for i in [1, 2] %}{% set where = 'loop' %}{{ with_context(i) }}{{ m(i, y=loop.index) }}{{ marked_method(i) }}{% endfor %}
 {% call(v) wrap(8) %}{{ m(v) }}{{ with_context(v) }}{% endcall %}
 {{ m(9) }}{{ m('<x>', y=m(10)) }}
 {% endblock %}
@@ -149,6 +176,8 @@ def test_brief_environment_calls_what_jinja_calls(tmp_path: Path) -> None:
     ours = env.get_template("t").render(_CALLS, where="page")
     assert ours == plain.get_template("t").render(_CALLS, where="page")
     assert "context 1 loop" in ours and "object 7 on block" in ours and "True" in ours
+    assert "marked method 12 block" in ours and "marked method 2 loop" in ours
+    assert "cached context 14 block" in ours and "cached 13" in ours and "None" in ours
 
 
 def _nested(depth: int) -> list[object]:
