@@ -136,14 +136,9 @@ def _matches(
     """(index of the text, where it begins in what was searched, match) for each match.
 
     The texts are searched at once, joined by NUL: a search of each paragraph cost more in
-    calls than in searching. No pattern here matches a NUL (_searchable), nor does a text
-    hold one (parse drops them), so no match spans two texts; a text that did would be
-    searched alone."""
-    if any(_SEPARATOR in text for text in texts):
-        for index, text in enumerate(texts):
-            for match in search(text):
-                yield index, 0, match
-        return
+    calls than in searching. No pattern here matches a NUL (see _searchable), so no match
+    spans two texts, and a NUL is no word character: each text's edges look to the patterns
+    as they looked when it was searched alone (a text holding a NUL of its own too)."""
     starts = list(accumulate((len(text) + 1 for text in texts[:-1]), initial=0))
     for match in search(_SEPARATOR.join(texts)):
         index = bisect_right(starts, match.start()) - 1
@@ -151,11 +146,13 @@ def _matches(
 
 
 _SEPARATOR = "\x00"
+_NOTHING = re.compile(r"(?!)")
 
 
 def _searchable(words: Iterable[str]) -> list[str]:
-    """The words a text may hold: those with no NUL (see _matches)."""
-    return [word for word in words if _SEPARATOR not in word]
+    """The words worth searching for: not empty (the empty word is found everywhere and names
+    no one), and with no NUL, which no text holds (see _matches)."""
+    return [word for word in words if word and _SEPARATOR not in word]
 
 
 def _add(
@@ -213,6 +210,8 @@ def _gazetteer_pattern(entities: tuple[Entity, ...]) -> tuple[re.Pattern[str], d
         for spelling in (entity.name, *entity.aliases):
             by_spelling.setdefault(spelling.translate(_DASHES), entity)
     names = sorted(_searchable(by_spelling), key=lambda n: (-len(n), n))
+    if not names:
+        return _NOTHING, by_spelling
     pattern = re.compile(rf"{_alternatives(names)}(?![\w\-–—]|\.\w)")
     return pattern, by_spelling
 
@@ -284,8 +283,8 @@ def _title_starts(titles: tuple[str, ...]) -> re.Pattern[str] | None:
 @lru_cache(maxsize=16)
 def _title_pattern(titles: tuple[str, ...]) -> re.Pattern[str]:
     searched = _searchable(titles)
-    if not searched:  # an empty title would make every two capitalized words a name
-        return re.compile(r"(?!)")
+    if not searched:  # no title: an empty alternation made every two capitalized words a name
+        return _NOTHING
     alternatives = alternation(searched, fold_case=True)
     # Titles in any case ("air force spokesman Yuriy Ihnat"); names only capitalized.
     return re.compile(

@@ -3,14 +3,25 @@
 from __future__ import annotations
 
 import re
+import signal
 from dataclasses import replace
+from functools import partial
 
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from brief.news.alternation import alternation
-from brief.news.mentions import _alternatives, _dash_piece, find_cast
+from brief.news.knowledge import Entity
+from brief.news.mentions import (
+    _alternatives,
+    _dash_piece,
+    _gazetteer_pattern,
+    _matches,
+    _title_matches,
+    _title_pattern,
+    find_cast,
+)
 from brief.news.quotes import _verb_piece
 from tests.stages.helpers import KNOWLEDGE
 
@@ -100,3 +111,74 @@ def test_no_titles_introduce_no_names() -> None:
     # word became a person.
     cast = find_cast(["Then said Anna Petrova and Ivan Orlov."], replace(KNOWLEDGE, titles=()))
     assert cast.people == {}
+
+
+def test_an_empty_name_or_title_finds_nothing_and_stops() -> None:
+    # The loader takes `name: ""`; an empty branch matched everywhere, an empty title made
+    # the search for titles stand still at the end of the text.
+    knowledge = replace(
+        KNOWLEDGE,
+        entities=(*KNOWLEDGE.entities, Entity("", "organization", (), (), "")),
+        titles=("spokesman", ""),
+    )
+    signal.signal(signal.SIGALRM, _too_long)
+    signal.alarm(10)
+    try:
+        cast = find_cast(["Talks end.", "NATO met. Spokesman Ana Ruiz said (in Oslo)."], knowledge)
+    finally:
+        signal.alarm(0)
+    assert [m.name for m in cast.mentions()] == ["NATO", "Ana Ruiz"]
+
+
+def _too_long(*_: object) -> None:
+    raise TimeoutError("find_cast did not finish")
+
+
+# Texts of title words in every case, names, a NUL now and then (texts are searched joined by
+# NUL), and words that hold a title ("Undersecretary", "service").
+_CAST_TEXT = st.lists(
+    st.sampled_from(
+        [
+            *("Secretary", "secretary", "General", "general", "Under", "Undersecretary", "vice"),
+            *("Vice", "service", "Ana", "Ruiz", "Ivan", "NATO", "Lavrov", " ", " ", "\n", "-"),
+            *(".", "ı", "İ", "\x00"),
+        ]
+    ),
+    max_size=14,
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(_CAST_TEXT, min_size=1, max_size=4),
+    st.lists(
+        st.sampled_from(["secretary general", "general", "vice", "Secretary", "généralissime"]),
+        min_size=1,
+        max_size=3,
+        unique=True,
+    ),
+)
+@example(["Undersecretary General Ana Ruiz said"], ["secretary general", "general"])
+@example(["Vice", "Ana Ruiz\x00General Ivan Ruiz"], ["general"])
+def test_names_and_titles_are_found_where_each_text_searched_alone_finds_them(
+    texts: list[str], titles: list[str]
+) -> None:
+    # The texts are searched joined and titles through the text in lower case; each text
+    # searched alone with the full patterns is the reference.
+    ordered = tuple(sorted(titles, key=lambda t: (-len(t), t)))  # as the loader lists them
+    title_pattern = _title_pattern(ordered)
+    gazetteer, _ = _gazetteer_pattern(KNOWLEDGE.entities)
+    for search, alone in (
+        (partial(_title_matches, titles=ordered), title_pattern.finditer),
+        (gazetteer.finditer, gazetteer.finditer),
+    ):
+        found = [
+            (index, m.start() - base, m.end() - base, m.group(0))
+            for index, base, m in _matches(texts, search)
+        ]
+        expected = [
+            (index, m.start(), m.end(), m.group(0))
+            for index, text in enumerate(texts)
+            for m in alone(text)
+        ]
+        assert found == expected
