@@ -62,11 +62,21 @@ class _Text:
         for t, _ in texts:
             self.starts.append(offset)
             offset += len(t) + len(_SEPARATOR)
+        self.folded = folded(self.joined)  # searched for ASCII phrases: see brief.news.folding
         # Most phrases of a large taxonomy are absent from any one article: a phrase whose
         # first word the article does not contain cannot match, and costs no search. The
-        # title is texts[0]; ``words`` are the rest's.
-        self.words = frozenset(words).union(WORD.findall(texts[0][0].casefold()))
-        self.folded = folded(self.joined)  # searched for ASCII phrases: see brief.news.folding
+        # title is texts[0]; ``words`` are the rest's. Words are compared casefolded, which
+        # parts ways with an ignore-case search only for the dotless i and the dotted capital
+        # I (tests/stages/test_tag.py): a text that has either (folded() turns it down) is
+        # searched for every phrase.
+        self.words: frozenset[str] | None = None
+        if self.folded is not None:
+            self.words = frozenset(words).union(WORD.findall(texts[0][0].casefold()))
+
+    def may_hold(self, phrase: str) -> bool:
+        """False where ``phrase`` cannot occur: the article lacks its first word."""
+        first = _first_word(phrase)
+        return first is None or self.words is None or first in self.words
 
     def finditer(self, phrase: str) -> Iterator[re.Match[str]]:
         """Where ``phrase`` occurs (see _pattern), searched the faster way where it may be."""
@@ -84,7 +94,7 @@ _SEPARATOR = "\x00"
 def _evidence(phrases: tuple[str, ...], text: _Text) -> list[Evidence]:
     found = []
     for phrase in phrases:
-        if _first_word(phrase) not in text.words:
+        if not text.may_hold(phrase):
             continue
         matches = text.finditer(phrase)
         first = next(matches, None)
@@ -95,13 +105,15 @@ def _evidence(phrases: tuple[str, ...], text: _Text) -> list[Evidence]:
 
 
 def _excluded(topic: Topic, text: _Text) -> bool:
-    return any(next(text.finditer(p), None) for p in topic.exclude if _first_word(p) in text.words)
+    return any(next(text.finditer(p), None) for p in topic.exclude if text.may_hold(p))
 
 
 @lru_cache(maxsize=4096)
-def _first_word(phrase: str) -> str:
-    found = WORD.search(phrase.casefold())
-    return found.group(0) if found else ""
+def _first_word(phrase: str) -> str | None:
+    """The phrase's first word casefolded; None if it has none, or has a dotless i or a dotted
+    capital I (see _Text)."""
+    found = None if "\u0131" in phrase or "\u0130" in phrase else WORD.search(phrase.casefold())
+    return found.group(0) if found else None
 
 
 @lru_cache(maxsize=4096)

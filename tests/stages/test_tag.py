@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -100,7 +101,7 @@ _PIECES = st.sampled_from(
     phrase=st.sampled_from(
         [
             *("arms control", "arms-control", "Arms", "x", "_x", "-arms", "é1", "1 x", "i"),
-            *("k", "ARMS CONTROL", "x.", "arms- control", "İ", "ß", "1"),
+            *("k", "ARMS CONTROL", "x.", "arms- control", "İ", "ß", "1", "-", "\u0131n"),
         ]
     ),
 )
@@ -146,3 +147,21 @@ def test_words_read_once_for_tag_and_sketch_give_the_same_topics_title_included(
     assert given_words == tag(a, (ARMS, NRC, TRADE)).topics
     assert [t.topic.slug for t in given_words] == ["arms-control", "nato-russia-council", "trade"]
     assert sketch(a, words) == sketch(a)
+
+
+def test_casefolded_words_part_ways_with_an_ignore_case_search_only_for_the_letters_i() -> None:
+    # The tagger skips a phrase whose casefolded first word the article lacks, unless the
+    # phrase or the text holds a dotless i or a dotted capital I: for every other pair of
+    # characters an ignore-case search takes as one, casefolding makes them one too. Only
+    # cased characters match another character ignoring case; checked over all of them.
+    everything = (chr(i) for i in range(sys.maxunicode + 1) if not 0xD800 <= i <= 0xDFFF)
+    cased = {c for c in everything if len({c, c.lower(), c.upper(), c.casefold()}) > 1}
+    cased |= {c.lower() for c in cased if len(c.lower()) == 1}
+    alphabet = "".join(sorted(cased))
+    apart = {
+        (c, d)
+        for c in cased
+        for d in re.findall("(?i)" + re.escape(c), alphabet)
+        if c.casefold() != d.casefold()
+    }
+    assert {c for pair in apart for c in pair} == {"i", "I", "\u0131", "\u0130"}
