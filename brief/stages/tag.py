@@ -65,12 +65,10 @@ class _Text:
         self.folded = folded(self.joined)  # searched for ASCII phrases: see brief.news.folding
         # Most phrases of a large taxonomy are absent from any one article: a phrase whose
         # first word the article does not contain cannot match, and costs no search. The
-        # title is texts[0]; ``words`` are the rest's. Words are compared casefolded, which
-        # parts ways with an ignore-case search only for the dotless i and the dotted capital
-        # I (tests/stages/test_tag.py): a text that has either (folded() turns it down) is
+        # title is texts[0]; ``words`` are the rest's. A text holding one of _APART is
         # searched for every phrase.
         self.words: frozenset[str] | None = None
-        if self.folded is not None:
+        if not any(char in self.joined for char in _APART):
             self.words = frozenset(words).union(WORD.findall(texts[0][0].casefold()))
 
     def may_hold(self, phrase: str) -> bool:
@@ -89,6 +87,11 @@ class _Text:
 
 
 _SEPARATOR = "\x00"
+_APART = "\u0130\u0131\u0345"
+"""Where words compared casefolded part ways with an ignore-case search: the search takes
+the dotted capital I and the dotless i for i, and U+0345, a combining mark, for no word
+character, while its casefold is a letter that joins the word before it. No other character
+(tests/stages/test_tag.py checks them all)."""
 
 
 def _evidence(phrases: tuple[str, ...], text: _Text) -> list[Evidence]:
@@ -110,9 +113,8 @@ def _excluded(topic: Topic, text: _Text) -> bool:
 
 @lru_cache(maxsize=4096)
 def _first_word(phrase: str) -> str | None:
-    """The phrase's first word casefolded; None if it has none, or has a dotless i or a dotted
-    capital I (see _Text)."""
-    found = None if "\u0131" in phrase or "\u0130" in phrase else WORD.search(phrase.casefold())
+    """The phrase's first word casefolded; None if it has none, or holds one of _APART."""
+    found = None if any(char in phrase for char in _APART) else WORD.search(phrase.casefold())
     return found.group(0) if found else None
 
 
