@@ -205,9 +205,10 @@ class _CodeGenerator(CodeGenerator):
             self.write(finalize.src)
 
 
-_MARKABLE = (FunctionType, type(cache(len)))
-"""Plain functions and functools.cache's wrappers, which carry a pass_* mark (if any) in
-their own __dict__, where Jinja finds it; a built-in carries none."""
+_CACHED = type(cache(len))
+"""functools.cache's wrapper, which carries a pass_* mark (if any) in its own __dict__, as a
+function does, where Jinja finds it; a built-in carries none. Types are compared with
+``is``: a metaclass may define ``==``."""
 
 
 def _unmarked_function(function: object) -> bool:
@@ -229,7 +230,7 @@ class _Context(Context):
             # or loop took two of Python's recursion levels a level, and failed 50 sooner.
             target = obj.__call__
         elif (
-            kind in _MARKABLE and "jinja_pass_arg" not in obj.__dict__
+            (kind is FunctionType or kind is _CACHED) and "jinja_pass_arg" not in obj.__dict__
         ) or kind is BuiltinFunctionType:
             target = obj
         elif kind is MethodType and _unmarked_function(obj.__func__):

@@ -110,6 +110,21 @@ class _Callable:
         return f"object {x} on {context['where']}"
 
 
+class _EqualToAll(type):
+    def __eq__(cls, other: object) -> bool:
+        return True
+
+    __hash__ = type.__hash__
+
+
+class _Odd(metaclass=_EqualToAll):
+    """A callable object whose type compares equal to every type, FunctionType included."""
+
+    @jinja2.pass_context
+    def __call__(self, context: jinja2.runtime.Context, x: object) -> str:
+        return f"odd {x} on {context['where']}"
+
+
 def _exhausted() -> object:
     return next(iter(()))
 
@@ -147,6 +162,7 @@ _CALLS = {
     "cached": _cached,
     "cached_with_context": _cached_with_context,
     "appended": [].append,
+    "odd": _Odd(),
 }
 
 # Each kind of callable, called at the top, in a loop, in a block, with keywords, and
@@ -160,7 +176,7 @@ _CALLING = """\
 {{ plain(1) }} {{ plain(2, y=3) }} {{ with_context(4) }} {{ with_environment(5) }}
 {{ with_eval_context(6) }} {{ callable_object(7) }} {{ builtin('abc') }}
 {{ exhausted() is undefined }}
-{{ method(11) }} {{ marked_method(12) }} {{ cached(13) }} {{ cached_with_context(14) }} {{ appended(15) }}
+{{ odd(16) }} {{ method(11) }} {{ marked_method(12) }} {{ cached(13) }} {{ cached_with_context(14) }} {{ appended(15) }}
 {% for i in [1, 2] %}{% set where = 'loop' %}{{ with_context(i) }}{{ m(i, y=loop.index) }}{{ marked_method(i) }}{% endfor %}
 {% call(v) wrap(8) %}{{ m(v) }}{{ with_context(v) }}{% endcall %}
 {{ m(9) }}{{ m('<x>', y=m(10)) }}
@@ -178,6 +194,7 @@ def test_brief_environment_calls_what_jinja_calls(tmp_path: Path) -> None:
     assert "context 1 loop" in ours and "object 7 on block" in ours and "True" in ours
     assert "marked method 12 block" in ours and "marked method 2 loop" in ours
     assert "cached context 14 block" in ours and "cached 13" in ours and "None" in ours
+    assert "odd 16 on block" in ours
 
 
 def _nested(depth: int) -> list[object]:

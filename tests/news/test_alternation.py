@@ -182,3 +182,7 @@ def test_names_and_titles_are_found_where_each_text_searched_alone_finds_them(
             for m in alone(text)
         ]
         assert found == expected
+
+
+def test_a_gazetteer_with_nothing_to_search_for_finds_nothing() -> None:
+    assert find_cast(["NATO met."], replace(KNOWLEDGE, entities=(), titles=())).occurrences == []

@@ -141,5 +141,8 @@ def test_the_kicker_is_the_first_label_that_fits_as_each_was_tried_in_turn(
         max_size=12,
     ).map("".join)
 )
+@example("a  a")  # printable: handed back only with no double space
+@example(" a")  # and none at either end
+@example("a ")
 def test_flatten_is_splitting_at_white_space_and_joining_with_one_space(text: str) -> None:
     assert flatten(text) == " ".join(text.split())

@@ -8,7 +8,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 from markupsafe import Markup
 
@@ -264,6 +264,9 @@ def test_reference_date_is_the_last_resort_for_a_dateline_year_with_a_warning() 
         max_size=12,
     ).map("".join)
 )
+@example("a  a")
+@example(" a\u200b")
+@example("e\u0301 ")
 def test_clean_text_is_nfc_without_control_characters_and_with_single_spaces(text: str) -> None:
     # _clean hands back a paragraph that is already clean as it is; held to the full passes.
     expected = " ".join(_CONTROL.sub("", unicodedata.normalize("NFC", text)).split())
