@@ -19,6 +19,7 @@ import jinja2
 from jinja2.compiler import CodeGenerator, Frame
 from jinja2.loaders import split_template_path
 from jinja2.runtime import Context, LoopContext, Macro
+from jinja2.utils import internalcode
 from markupsafe import Markup, escape
 
 from brief.config import Config
@@ -211,8 +212,14 @@ function does, where Jinja finds it; a built-in carries none. Types are compared
 ``is``: a metaclass may define ``==``."""
 
 
+def _unmarked(attributes: dict[str, Any]) -> bool:
+    """No pass_* mark, and no __call__ of its own, which Jinja would call instead (with its
+    mark): a function's or cache wrapper's __dict__."""
+    return "jinja_pass_arg" not in attributes and "__call__" not in attributes
+
+
 def _unmarked_function(function: object) -> bool:
-    return type(function) is FunctionType and "jinja_pass_arg" not in function.__dict__
+    return type(function) is FunctionType and _unmarked(function.__dict__)
 
 
 class _Context(Context):
@@ -223,15 +230,16 @@ class _Context(Context):
     which cost more than url() itself. None of these asks for it unless its function carries
     a pass_context-style mark; anything else is called Jinja's way."""
 
+    @internalcode  # as Jinja's is: left out of the tracebacks Jinja makes for templates
     def call(self, obj: Any, /, *args: Any, **kwargs: Any) -> Any:
         kind = type(obj)
         if kind is Macro or kind is LoopContext:
             # Through __call__, as Jinja reaches them: called as obj(), a recursive macro
             # or loop took two of Python's recursion levels a level, and failed 50 sooner.
             target = obj.__call__
-        elif (
-            (kind is FunctionType or kind is _CACHED) and "jinja_pass_arg" not in obj.__dict__
-        ) or kind is BuiltinFunctionType:
+        elif ((kind is FunctionType or kind is _CACHED) and _unmarked(obj.__dict__)) or (
+            kind is BuiltinFunctionType
+        ):
             target = obj
         elif kind is MethodType and _unmarked_function(obj.__func__):
             target = obj  # a bound method: a mark would be on its function

@@ -4,6 +4,7 @@ same output, byte for byte."""
 from __future__ import annotations
 
 import functools
+import traceback
 from pathlib import Path
 
 import jinja2
@@ -125,6 +126,18 @@ class _Odd(metaclass=_EqualToAll):
         return f"odd {x} on {context['where']}"
 
 
+def _with_own_call(x: object) -> str:
+    return f"own {x}"
+
+
+_cached_with_own_call = functools.cache(_with_own_call)
+# A __call__ of its own, which Jinja calls (with the context its mark asks for) in place of
+# the function itself.
+_OWN_CALL = jinja2.pass_context(lambda context, x: f"own call {x} {context['where']}")
+setattr(_with_own_call, "__call__", _OWN_CALL)  # noqa: B010 (mypy: a method cannot be set)
+setattr(_cached_with_own_call, "__call__", _OWN_CALL)  # noqa: B010
+
+
 def _exhausted() -> object:
     return next(iter(()))
 
@@ -163,6 +176,8 @@ _CALLS = {
     "cached_with_context": _cached_with_context,
     "appended": [].append,
     "odd": _Odd(),
+    "own_call": _with_own_call,
+    "cached_own_call": _cached_with_own_call,
 }
 
 # Each kind of callable, called at the top, in a loop, in a block, with keywords, and
@@ -176,7 +191,7 @@ _CALLING = """\
 {{ plain(1) }} {{ plain(2, y=3) }} {{ with_context(4) }} {{ with_environment(5) }}
 {{ with_eval_context(6) }} {{ callable_object(7) }} {{ builtin('abc') }}
 {{ exhausted() is undefined }}
-{{ odd(16) }} {{ method(11) }} {{ marked_method(12) }} {{ cached(13) }} {{ cached_with_context(14) }} {{ appended(15) }}
+{{ odd(16) }} {{ own_call(17) }} {{ cached_own_call(18) }} {{ method(11) }} {{ marked_method(12) }} {{ cached(13) }} {{ cached_with_context(14) }} {{ appended(15) }}
 {% for i in [1, 2] %}{% set where = 'loop' %}{{ with_context(i) }}{{ m(i, y=loop.index) }}{{ marked_method(i) }}{% endfor %}
 {% call(v) wrap(8) %}{{ m(v) }}{{ with_context(v) }}{% endcall %}
 {{ m(9) }}{{ m('<x>', y=m(10)) }}
@@ -195,6 +210,26 @@ def test_brief_environment_calls_what_jinja_calls(tmp_path: Path) -> None:
     assert "marked method 12 block" in ours and "marked method 2 loop" in ours
     assert "cached context 14 block" in ours and "cached 13" in ours and "None" in ours
     assert "odd 16 on block" in ours
+    assert "own call 17 block" in ours and "own call 18 block" in ours
+
+
+def _failing(x: object) -> str:
+    raise ValueError(x)
+
+
+def test_a_failing_call_shows_the_frames_plain_jinja_shows(tmp_path: Path) -> None:
+    # Jinja leaves its own Context.call out of the traceback it makes for a template; ours
+    # is left out as well, for every kind of call.
+    source = "{% macro m(x) %}{{ f(x) }}{% endmacro %}\n\n{{ m(1) }}"
+
+    def frames(env: jinja2.Environment, f: object) -> list[tuple[str, str]]:
+        with pytest.raises(ValueError) as raised:
+            env.from_string(source).render(f=f)
+        return [(Path(t.filename).name, t.name) for t in traceback.extract_tb(raised.tb)]
+
+    ours = make_environment(load_config(tmp_path))
+    for f in (_failing, jinja2.pass_context(lambda context, x: _failing(x))):
+        assert frames(ours, f) == frames(_plain_jinja(), f)
 
 
 def _nested(depth: int) -> list[object]:

@@ -107,6 +107,7 @@ _PIECES = st.sampled_from(
 )
 @example(paragraphs=["In talks."], phrase="\u0131n")  # the dotless i in the phrase
 @example(paragraphs=["Talks \u0131 today."], phrase="i")  # and in the text
+@example(paragraphs=["\u0130n talks."], phrase="in")  # the dotted capital I in the text
 @example(paragraphs=["Talks - today."], phrase="-")  # a phrase with no word
 @example(paragraphs=["New tariffs\u0345 today."], phrase="tariffs")  # a mark that folds to a letter
 @example(paragraphs=["New \u0345tariffs today."], phrase="tariffs")
