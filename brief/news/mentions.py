@@ -238,18 +238,15 @@ def _dash_piece(char: str) -> str:
     return "[-‐‑–—]" if char == "-" else re.escape(char)
 
 
-def _first_letters(spellings: Iterable[str], ignore_case: bool = False) -> str:
-    """A lookahead for the characters the spellings begin with (folding case as the
-    alternatives do). It changes no match: each alternative starts with one of them. It lets
-    the engine pass over every other position without trying each alternative there, which
-    was most of a dispatch's mention search."""
-    firsts = {spelling[0] for spelling in spellings if spelling}
-    if "-" in firsts:
-        firsts |= set("‐‑–—")
+def _first_letters(titles: Iterable[str]) -> str:
+    """A look-ahead for the letters the titles begin with, in any case. It changes no match:
+    each title starts with one of them. It lets the engine pass over every other place
+    without trying each title there, where titles are not found through the text in lower
+    case (_title_matches)."""
+    firsts = {title[0] for title in titles if title}
     if not firsts:
         return ""
-    letters = f"[{''.join(re.escape(c) for c in sorted(firsts))}]"
-    return f"(?=(?i:{letters}))" if ignore_case else f"(?={letters})"
+    return f"(?=(?i:[{''.join(re.escape(c) for c in sorted(firsts))}]))"
 
 
 def _title_matches(text: str, titles: tuple[str, ...]) -> Iterator[re.Match[str]]:
@@ -288,6 +285,6 @@ def _title_pattern(titles: tuple[str, ...]) -> re.Pattern[str]:
     alternatives = alternation(searched, fold_case=True)
     # Titles in any case ("air force spokesman Yuriy Ihnat"); names only capitalized.
     return re.compile(
-        rf"\b{_first_letters(searched, ignore_case=True)}(?P<title>(?i:{alternatives}))\s+"
+        rf"\b{_first_letters(searched)}(?P<title>(?i:{alternatives}))\s+"
         rf"(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,3}})(?![\w-])"
     )

@@ -90,7 +90,7 @@ _SEPARATOR = "\x00"
 _APART = "\u0130\u0131\u0345"
 """Where words compared casefolded part ways with an ignore-case search: the search takes
 the dotted capital I and the dotless i for i, and U+0345, a combining mark, for no word
-character, while its casefold is a letter that joins the word before it. No other character
+character, while its casefold is a letter that joins the word beside it. No other character
 (tests/stages/test_tag.py checks them all)."""
 
 
@@ -136,10 +136,10 @@ def _folded_pattern(phrase: str) -> re.Pattern[str]:
     """_pattern's matches, in the text in lower case, for a phrase of ASCII characters."""
     if _SEPARATOR in phrase:
         return _NOTHING
-    folded = phrase.lower()
-    parts = _pieces(folded)
-    head = len(_BREAK.split(folded, maxsplit=1)[0])  # the characters before a space or dash
-    if head and WORD.fullmatch(folded[:1]):
+    lowered = phrase.lower()
+    parts = _pieces(lowered)
+    head = len(_BREAK.split(lowered, maxsplit=1)[0])  # the characters before a space or dash
+    if head and WORD.fullmatch(lowered[:1]):
         # "Not after a word character", checked past the phrase's first word: the engine
         # looks for that word as a whole. None of its characters is a line break for ".".
         before = rf"(?<!\w.{{{head}}})"
